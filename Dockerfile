@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# bedrock-usage-exporter: docker build -t bedrock-usage-exporter .
+# (docker compose up -d builds it too). docs/stack.md explains how to run it.
+
+# Build: `npm ci` installs every dependency and its `prepare` script compiles src/ into dist/,
+# exactly as on a developer's machine.
+FROM node:22.20.0-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm ci --no-audit --no-fund
+
+# Runtime dependencies only; no scripts, so `prepare` (which needs TypeScript) does not run.
+FROM node:22.20.0-bookworm-slim AS dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM node:22.20.0-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json ./
+COPY --from=dependencies /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --chmod=0755 docker/entrypoint.sh /usr/local/bin/docker-entrypoint-bedrock.sh
+# The image's unprivileged `node` user. Nothing is written at run time (logs go to stdout), so the
+# root filesystem can be read-only.
+USER 1000:1000
+EXPOSE 9180
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:9180/-/healthy').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint-bedrock.sh"]

@@ -1,0 +1,69 @@
+import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  DatasourceVariableBuilder,
+  QueryVariableBuilder,
+  VariableRefresh,
+  VariableSort,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+
+/** Every panel and every query reads from the data source the `datasource` variable selects. */
+export const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: '${datasource}' };
+
+/** The provisioned Prometheus data source (grafana/provisioning/datasources/prometheus.yml). */
+export const PROVISIONED_DATASOURCE_UID = 'prometheus';
+
+export function datasourceVariable(): DatasourceVariableBuilder {
+  return new DatasourceVariableBuilder('datasource')
+    .label('Data source')
+    .type('prometheus')
+    .current({ selected: true, text: 'Prometheus', value: PROVISIONED_DATASOURCE_UID });
+}
+
+// `.*` rather than Grafana's list of every value: it also matches series whose label is absent
+// (usage without a model, or no account label when the account breakdown is off).
+function multiValueVariable(name: string, label: string, query: string): QueryVariableBuilder {
+  return new QueryVariableBuilder(name)
+    .label(label)
+    .datasource(DATASOURCE)
+    .query(query)
+    .definition(query)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ selected: true, text: ['All'], value: ['$__all'] })
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.AlphabeticalAsc);
+}
+
+// The cost gauge carries every label the other families have, and non-token usage too.
+const SOURCE = 'bedrock_cost_usd_month_to_date';
+
+/** account, region, provider, model: each one narrowed by the ones before it. */
+export function usageVariables(): QueryVariableBuilder[] {
+  return [
+    multiValueVariable('account', 'Account', `label_values(${SOURCE}, account)`),
+    multiValueVariable('region', 'Region', `label_values(${SOURCE}{account=~"$account"}, region)`),
+    multiValueVariable('provider', 'Provider', `label_values(${SOURCE}{account=~"$account", region=~"$region"}, provider)`),
+    multiValueVariable('model', 'Model', `label_values(${SOURCE}{account=~"$account", region=~"$region", provider=~"$provider"}, model)`),
+  ];
+}
+
+/** job and instance of the exporter, for its health dashboard. */
+export function exporterVariables(): QueryVariableBuilder[] {
+  return [
+    multiValueVariable('job', 'Job', 'label_values(bedrock_exporter_build_info, job)'),
+    multiValueVariable('instance', 'Instance', 'label_values(bedrock_exporter_build_info{job=~"$job"}, instance)'),
+  ];
+}
+
+const USAGE_MATCHERS = 'account=~"$account", region=~"$region", provider=~"$provider", model=~"$model"';
+const EXPORTER_MATCHERS = 'job=~"$job", instance=~"$instance"';
+
+const selector = (metric: string, matchers: string, extra: string): string =>
+  `${metric}{${extra === '' ? matchers : `${extra}, ${matchers}`}}`;
+
+/** `metric{extra, account=~"$account", ...}`: a usage series narrowed by the dashboard's variables. */
+export const usage = (metric: string, extra = ''): string => selector(metric, USAGE_MATCHERS, extra);
+
+/** `metric{extra, job=~"$job", instance=~"$instance"}`: one of the exporter's own series. */
+export const exporter = (metric: string, extra = ''): string => selector(metric, EXPORTER_MATCHERS, extra);

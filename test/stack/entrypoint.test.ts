@@ -1,0 +1,70 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+
+// docker/entrypoint.sh run by the machine's POSIX sh, with a stand-in `node` on PATH that prints the
+// arguments it was given: which command the container would start, in each situation.
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const SCRIPT = join(ROOT, 'docker', 'entrypoint.sh');
+
+const bin = mkdtempSync(join(tmpdir(), 'entrypoint-bin-'));
+writeFileSync(join(bin, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
+
+function start(env: Record<string, string>, args: string[] = [], home = mkdtempSync(join(tmpdir(), 'entrypoint-home-'))) {
+  const result = spawnSync('sh', [SCRIPT, ...args], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: home, ...env }, encoding: 'utf8' });
+  return { status: result.status, argv: result.stdout.trim().split('\n'), said: result.stderr };
+}
+
+t.test('the script is POSIX sh', async (t) => {
+  t.equal(execFileSync('sh', ['-n', SCRIPT], { encoding: 'utf8' }), '');
+});
+
+t.test('no AWS credentials: the demo, on port 9180, saying so', async (t) => {
+  const { status, argv, said } = start({});
+  t.equal(status, 0);
+  t.same(argv, ['/app/dist/cli.js', 'demo', '--web.listen-address=:9180']);
+  t.match(said, /no AWS credentials/);
+});
+
+t.test('any source of AWS credentials: the exporter on the real account', async (t) => {
+  const sources: Array<Record<string, string>> = [
+    { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' },
+    { AWS_PROFILE: 'billing' },
+    { AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/secrets/token' },
+    { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/x' },
+    { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://169.254.170.23/v1/credentials' },
+  ];
+  for (const env of sources) {
+    const { argv, said } = start(env);
+    t.same(argv, ['/app/dist/cli.js', 'serve', '--web.listen-address=:9180'], Object.keys(env).join(', '));
+    t.match(said, /AWS credentials found/);
+  }
+});
+
+t.test('a mounted ~/.aws counts when it holds a credentials or config file', async (t) => {
+  for (const file of ['credentials', 'config']) {
+    const home = mkdtempSync(join(tmpdir(), 'entrypoint-home-'));
+    mkdirSync(join(home, '.aws'));
+    writeFileSync(join(home, '.aws', file), '[default]\nregion = us-east-1\n');
+    t.equal(start({}, [], home).argv[1], 'serve', `~/.aws/${file}`);
+  }
+  const empty = mkdtempSync(join(tmpdir(), 'entrypoint-home-'));
+  mkdirSync(join(empty, '.aws'));
+  writeFileSync(join(empty, '.aws', 'credentials'), '');
+  t.equal(start({}, [], empty).argv[1], 'demo', 'an empty ~/.aws/credentials does not');
+  const elsewhere = join(empty, 'creds');
+  writeFileSync(elsewhere, '[default]\n');
+  t.equal(start({ AWS_SHARED_CREDENTIALS_FILE: elsewhere }, [], empty).argv[1], 'serve', 'AWS_SHARED_CREDENTIALS_FILE');
+  t.equal(start({ AWS_PROFILE: '' }).argv[1], 'demo', 'an empty variable does not');
+});
+
+t.test('flags are passed on; an explicit command is run as given', async (t) => {
+  t.same(start({}, ['--log.level', 'debug']).argv, ['/app/dist/cli.js', 'demo', '--web.listen-address=:9180', '--log.level', 'debug']);
+  t.same(start({}, ['serve', '--refresh.interval=1h']).argv, ['/app/dist/cli.js', 'serve', '--refresh.interval=1h'], 'serve without credentials (an EC2 instance profile)');
+  t.same(start({ AWS_PROFILE: 'x' }, ['demo']).argv, ['/app/dist/cli.js', 'demo'], 'the demo despite credentials');
+  for (const command of ['emulator', 'backfill', 'check-config']) t.equal(start({}, [command]).argv[1], command);
+  t.equal(start({}, [], '').argv[1], 'demo', 'no HOME at all');
+});
