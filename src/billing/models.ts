@@ -75,6 +75,7 @@ const PROFILE_GEOGRAPHIES = new Set(['us', 'eu', 'apac', 'global', 'jp', 'au', '
 // ('titan-embed-text-v2:0', 'nemotron-nano-9b-v2'), and Claude reads its own ('claude-v2:1' is 2.1).
 const CONTEXT_WINDOW = /(?::\d+k)+$/i;
 const MODEL_ID_REVISION = /(?:-v1)?:\d+$/;
+const LISTING_DEFAULT_VERSION = /\s+v1(?:\.0)?$/i;
 
 /** Provider of a model slug from its family word, or 'unknown'. */
 export function providerOf(slug: string): string {
@@ -97,7 +98,8 @@ export function parseModel(name: string): ModelId {
   const text = name.replace(MARKETPLACE_SUFFIX, '').trim();
   const prefix = /\s/.test(text) ? null : PROVIDER_PREFIX.exec(text);
   if (prefix === null) {
-    const slug = slugOf(text);
+    // A listing's default version ('Stable Diffusion 3.5 Large v1.0') names no other model.
+    const slug = slugOf(/\s/.test(text) ? text.replace(LISTING_DEFAULT_VERSION, '') : text);
     return { slug, provider: slug === '' ? '' : providerOf(slug) };
   }
   const provider = prefix[1] as string;

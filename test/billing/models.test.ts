@@ -74,6 +74,8 @@ t.test('runtime CamelCase and mantle ids agree', async (t) => {
 
 t.test('CamelCase splits words and versions between words, keeps versions glued before a dash', async (t) => {
   t.equal(modelSlug('NovaPro'), 'nova-pro');
+  t.equal(modelSlug('Stable Diffusion 3.5 Large v1.0 (Amazon Bedrock Edition)'), 'stable-diffusion-3.5-large', "a listing's default version is no model version");
+  t.equal(modelSlug('Cohere Rerank v3.5 (Amazon Bedrock Edition)'), 'cohere-rerank-v3.5', 'a real version stays');
   t.equal(modelSlug('Nova2.0Omni'), 'nova-2-omni');
   t.equal(modelSlug('TitanEmbeddingsG1-Text'), 'titan-embeddings-g1-text');
   t.equal(modelSlug('TitanEmbeddingV2-Text'), 'titan-embedding-v2-text');
@@ -100,7 +102,7 @@ t.test('provider comes from the dotted prefix, else from the family', async (t) 
   t.same(parseModel('moonshot.kimi-k2-thinking'), { slug: 'kimi-k2-thinking', provider: 'moonshot' });
   t.same(parseModel('luma.ray-v2'), { slug: 'luma-ray-v2', provider: 'luma' });
   t.same(parseModel('Stable Diffusion 3.5 Large v1.0 (Amazon Bedrock Edition)'), {
-    slug: 'stable-diffusion-3.5-large-v1',
+    slug: 'stable-diffusion-3.5-large',
     provider: 'stability',
   });
   t.same(parseModel('OSS'), { slug: 'oss', provider: 'unknown' });
