@@ -1,0 +1,111 @@
+import t from 'tap';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
+import { addDays, dayOf } from '../../src/time.js';
+import { runEmulatorCommand } from '../../src/emulator/cli.js';
+
+function logSink() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const waitFor = async (text: string): Promise<string> => {
+    for (let i = 0; i < 500; i++) {
+      const line = lines.find((l) => l.includes(text));
+      if (line) return line;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`no log line with ${text}`);
+  };
+  return { lines, stream, waitFor };
+}
+
+const sdk = (url: string) => new CostExplorerClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+
+t.test('starts on a free port with the chosen data set, serves, and stops', async (t) => {
+  const log = logSink();
+  const stop = new AbortController();
+  const running = runEmulatorCommand(
+    ['--listen', '127.0.0.1:0', '--size', 'tiny', '--seed', '3', '--scenario', 'growth', '--page-size', '5', '--hourly', '--fault', 'throttle:0'],
+    { destination: log.stream, signal: stop.signal },
+  );
+  const { url, msg } = JSON.parse(await log.waitFor('listening')) as { url: string; msg: string };
+  t.equal(msg, 'Cost Explorer emulator listening');
+  t.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const client = sdk(url);
+  const today = dayOf(Date.now());
+  const daily = await client.send(new GetCostAndUsageCommand({
+    TimePeriod: { Start: addDays(today, -10), End: today }, Granularity: 'DAILY', Metrics: ['UnblendedCost'],
+  }));
+  t.equal(daily.ResultsByTime!.length, 5, '--page-size');
+  t.ok(daily.NextPageToken);
+  const hourly = await client.send(new GetCostAndUsageCommand({
+    TimePeriod: { Start: `${addDays(today, -2)}T00:00:00Z`, End: `${addDays(today, -2)}T03:00:00Z` }, Granularity: 'HOURLY', Metrics: ['UnblendedCost'],
+  }));
+  t.equal(hourly.ResultsByTime!.length, 3, '--hourly');
+  client.destroy();
+  stop.abort();
+  await running;
+  const stopped = JSON.parse(await log.waitFor('stopped')) as { stats: { total: number } };
+  t.equal(stopped.stats.total, 2);
+  await t.rejects(fetch(`${url}/__emulator/stats`), 'no longer listening');
+});
+
+t.test('stops on SIGTERM', async (t) => {
+  const log = logSink();
+  const listeners = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+  const running = runEmulatorCommand(['--listen', '127.0.0.1:0', '--size', 'tiny'], { destination: log.stream });
+  const { url } = JSON.parse(await log.waitFor('listening')) as { url: string };
+  t.equal((await fetch(`${url}/__emulator/stats`)).status, 200);
+  process.emit('SIGTERM');
+  await running;
+  t.same([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')], listeners, 'signal handlers are removed');
+  await t.rejects(fetch(`${url}/__emulator/stats`));
+});
+
+t.test('--data serves a fixed ledger; --log.format text', async (t) => {
+  const dir = t.testdir({
+    'ledger.jsonl': JSON.stringify({
+      day: '2026-01-09', account: '123456789012', service: 'Amazon Bedrock', usageType: 'USE1-NovaPro-input-tokens', region: 'us-east-1',
+      recordType: 'Usage', unblendedCost: 0.8, amortizedCost: 0.8, netUnblendedCost: 0.76, usageQuantity: 1000, unit: '1K tokens',
+    }),
+  });
+  const log = logSink();
+  const stop = new AbortController();
+  stop.abort();
+  await runEmulatorCommand(['--listen', '127.0.0.1:0', '--data', join(dir, 'ledger.jsonl'), '--log.format', 'text', '--log.level', 'debug'], {
+    destination: log.stream, signal: stop.signal,
+  });
+  t.match(await log.waitFor('Cost Explorer emulator listening'), /INFO/);
+  t.ok(await log.waitFor('Cost Explorer emulator stopped'));
+});
+
+t.test('--help prints the usage', async (t) => {
+  const log = logSink();
+  await runEmulatorCommand(['--help'], { destination: log.stream });
+  t.match(log.lines.join('\n'), /Usage: bedrock-usage-exporter emulator \[flags\][\s\S]*--fault SPEC/);
+});
+
+t.test('bad flags are one-line config errors', async (t) => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--nope'], /^emulator: Unknown option '--nope'/],
+    [['extra'], /^emulator: Unexpected argument 'extra'/],
+    [['--listen', 'localhost'], /^emulator: --listen must be HOST:PORT \(e\.g\. 127\.0\.0\.1:4510\), got "localhost"$/],
+    [['--listen', '[::1]:70000'], /^emulator: --listen port must be 0-65535, got 70000$/],
+    [['--seed', 'x'], /^emulator: --seed must be a whole number >= 0, got "x"$/],
+    [['--page-size', '0'], /^emulator: --page-size must be a whole number >= 1, got "0"$/],
+    [['--size', 'huge'], /^emulator: --size must be one of tiny, small, demo, large, got "huge"$/],
+    [['--scenario', 'boom'], /^emulator: --scenario must be one of default, growth, got "boom"$/],
+    [['--log.level', 'loud'], /^emulator: --log.level must be one of debug, info, warn, error, got "loud"$/],
+    [['--fault', 'explode'], /^emulator: --fault fault must be one of throttle, .*; got "explode"$/],
+    [['--data', 'x.jsonl', '--size', 'tiny'], /^emulator: --data serves a fixed ledger; do not combine it with --seed, --size or --scenario$/],
+    [['--data', '/nonexistent/ledger.jsonl'], /^emulator: --data cannot read ledger \/nonexistent\/ledger\.jsonl/],
+  ];
+  for (const [argv, message] of cases) {
+    await t.rejects(runEmulatorCommand(argv), { name: 'ConfigError', code: 'BUE_ERR_CONFIG', message }, argv.join(' '));
+  }
+});
