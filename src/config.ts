@@ -121,12 +121,14 @@ interface Field {
   default: unknown;
   /** Flags that may be given several times collect into a list. */
   repeatable?: boolean;
+  /** When the conventional flag is not the key with '-' for '_' (exporter-toolkit's --web.config.file). */
+  flag?: string;
 }
 
 const FIELDS = {
   'web.listen_address': { parse: listenAddresses, default: [':9180'], repeatable: true },
   'web.telemetry_path': { parse: telemetryPath, default: '/metrics' },
-  'web.config_file': { parse: optionalText, default: undefined },
+  'web.config_file': { parse: optionalText, default: undefined, flag: 'web.config.file' },
   'log.level': { parse: oneOf<LogLevel>('debug', 'info', 'warn', 'error'), default: 'info' },
   'log.format': { parse: oneOf<LogFormat>('json', 'text'), default: 'json' },
   'refresh.interval': { parse: duration(60_000), default: '4h' },
@@ -152,7 +154,7 @@ type Key = keyof typeof FIELDS;
 const KEYS = Object.keys(FIELDS) as Key[];
 const ENV_PREFIX = 'BEDROCK_EXPORTER_';
 
-export const flagName = (key: string): string => key.replaceAll('_', '-');
+export const flagName = (key: string): string => (FIELDS[key as Key] as Field | undefined)?.flag ?? key.replaceAll('_', '-');
 export const envName = (key: string): string => ENV_PREFIX + key.replace('.', '_').toUpperCase();
 
 function flattenFile(document: unknown, file: string): Map<string, unknown> {
@@ -208,11 +210,16 @@ export interface CommandLine {
   positionals: string[];
   help: boolean;
   version: boolean;
+  /** Values of a command's own flags (see `commandFlags`), unvalidated. */
+  extra: Record<string, string | string[] | boolean | undefined>;
 }
 
+export type FlagSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+
 /** Flags, environment and YAML file into one validated Config; throws ConfigError on any problem. */
-export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env, tty = false): CommandLine {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env, tty = false, commandFlags: FlagSpec = {}): CommandLine {
+  const options: FlagSpec = {
+    ...commandFlags,
     'config.file': { type: 'string' },
     help: { type: 'boolean' },
     version: { type: 'boolean' },
@@ -282,6 +289,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
     positionals: parsed.positionals,
     help: flags.help === true,
     version: flags.version === true,
+    extra: Object.fromEntries(Object.keys(commandFlags).map((name) => [name, flags[name]])),
   };
 }
 

@@ -58,6 +58,7 @@ t.test('flag beats environment beats file', async (t) => {
 t.test('repeatable and list settings', async (t) => {
   const { config } = load(['--web.listen-address', '127.0.0.1:9180', '--web.listen-address', '[::1]:9181', '--collection.services', 'A, B']);
   t.same(config.web.listenAddresses, ['127.0.0.1:9180', '[::1]:9181']);
+  t.equal(load(['--web.config.file', 'web.yml']).config.web.configFile, 'web.yml', 'the exporter-toolkit flag name');
   t.same(config.collection.services, ['A', 'B']);
   t.same(load([], { BEDROCK_EXPORTER_WEB_LISTEN_ADDRESS: ':1,:2' }).config.web.listenAddresses, [':1', ':2']);
 });

@@ -1,0 +1,36 @@
+import type { CommandLine } from '../config.js';
+import { generateDataset } from '../emulator/dataset.js';
+import { startEmulator } from '../emulator/server.js';
+import { createLogger } from '../log.js';
+import { dayOf } from '../time.js';
+import { closeOnSignals, startExporter } from './serve.js';
+
+/** Emulator and exporter in one process: the product with no AWS account and no paid calls. */
+export async function runDemo(commandLine: CommandLine, seed = 42): Promise<void> {
+  const { config } = commandLine;
+  const logger = createLogger(config.log);
+  const emulator = await startEmulator({
+    dataset: generateDataset({ seed, size: 'demo', today: dayOf(Date.now()) }),
+    logger: logger.child({ component: 'emulator' }),
+  });
+  const exporter = await startExporter(config, logger, {
+    endpoint: emulator.url,
+    credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' },
+  });
+  const metricsUrl = `${exporter.urls[0]}${config.web.telemetryPath}`;
+  process.stdout.write(
+    [
+      '',
+      'bedrock-usage-exporter demo: a made-up organization served by the built-in Cost Explorer emulator.',
+      `  landing page   ${exporter.urls[0]}/`,
+      `  metrics        ${metricsUrl}`,
+      `  emulator       ${emulator.url} (stats at ${emulator.url}/__emulator/stats)`,
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n') + '\n',
+  );
+  closeOnSignals(logger, async () => {
+    await exporter.close();
+    await emulator.close();
+  });
+}

@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import { Collector } from '../collector.js';
+import { parseListenAddress, type Config } from '../config.js';
+import { CostExplorerSource } from '../cost-explorer/client.js';
+import { Ledger } from '../cost-explorer/ledger.js';
+import type { Logger } from '../log.js';
+import { HealthMetrics } from '../metrics/health.js';
+import { buildApp } from '../server.js';
+import { VERSION } from '../version.js';
+import { loadWebConfig } from '../web/web-config.js';
+
+export interface Exporter {
+  collector: Collector;
+  health: HealthMetrics;
+  apps: FastifyInstance[];
+  /** Where it listens, as http://HOST:PORT. */
+  urls: string[];
+  close(): Promise<void>;
+}
+
+export interface ExporterOverrides {
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  clock?: () => Date;
+  processMetrics?: boolean;
+}
+
+/** Builds and starts everything `serve` runs: collector loop and one HTTP listener per address. */
+export async function startExporter(config: Config, logger: Logger, overrides: ExporterOverrides = {}): Promise<Exporter> {
+  const web = config.web.configFile === undefined ? undefined : loadWebConfig(config.web.configFile);
+  const health = new HealthMetrics(VERSION, { processMetrics: overrides.processMetrics ?? true });
+  const source = new CostExplorerSource({
+    region: config.aws.region,
+    maxAttempts: config.aws.maxAttempts,
+    requestTimeoutMs: config.aws.requestTimeoutMs,
+    maxPages: config.collection.maxPages,
+    onRequest: (operation, outcome) => health.countRequest(operation, outcome),
+    ...(overrides.endpoint ? { endpoint: overrides.endpoint } : {}),
+    ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
+  });
+  const collector = new Collector({
+    source,
+    ledger: new Ledger(config.ledger.maxDays),
+    health,
+    logger,
+    collection: config.collection,
+    refresh: config.refresh,
+    ledgerFile: config.ledger.file,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+  });
+  const apps: FastifyInstance[] = [];
+  const urls: string[] = [];
+  const close = async (): Promise<void> => {
+    await Promise.all(apps.map((app) => app.close()));
+    await collector.stop();
+    source.destroy();
+  };
+  try {
+    for (const address of config.web.listenAddresses) {
+      const { host, port } = parseListenAddress(address)!;
+      const app = buildApp({ collector, health, logger, telemetryPath: config.web.telemetryPath, version: VERSION, ...(web ? { web } : {}) });
+      apps.push(app);
+      await app.listen({ host, port });
+      const bound = app.server.address();
+      const actualPort = typeof bound === 'object' && bound ? bound.port : port;
+      urls.push(`${web?.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  logger.info({ urls, telemetryPath: config.web.telemetryPath, version: VERSION }, 'exporter listening');
+  await collector.restore();
+  collector.start();
+  return { collector, health, apps, urls, close };
+}
+
+/** Stops gracefully on SIGINT/SIGTERM: listeners close, the refresh under way is abandoned. */
+export function closeOnSignals(logger: Logger, close: () => Promise<void>): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}

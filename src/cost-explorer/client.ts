@@ -1,0 +1,138 @@
+import {
+  CostExplorerClient,
+  GetCostAndUsageCommand,
+  GetDimensionValuesCommand,
+  type Expression,
+} from '@aws-sdk/client-cost-explorer';
+import { ExporterError } from '../errors.js';
+import type { Outcome } from '../metrics/health.js';
+import type { Day } from '../time.js';
+import { decodeCostAndUsagePage, decodeDimensionValuesPage, type DecodedBucket } from './decode.js';
+import type { PlannedQuery } from './plan.js';
+
+/** Pagination that would not end: a repeated NextPageToken or more pages than allowed. */
+export class PaginationError extends ExporterError {
+  constructor(message: string) {
+    super('BUE_ERR_PAGINATION', message);
+  }
+}
+
+/** What the collector needs from Cost Explorer; the real one is CostExplorerSource. */
+export interface CostSource {
+  discoverServices(search: string, start: Day, end: Day, signal?: AbortSignal): Promise<string[]>;
+  fetchDaily(query: PlannedQuery, start: Day, end: Day, signal?: AbortSignal): Promise<DecodedBucket[]>;
+}
+
+export interface CostExplorerSourceOptions {
+  region: string;
+  maxAttempts: number;
+  requestTimeoutMs: number;
+  maxPages: number;
+  onRequest: (operation: string, outcome: Outcome) => void;
+  /** Tests and the demo point the client at the emulator; otherwise the SDK's own resolution applies. */
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+const THROTTLING = new Set(['LimitExceededException', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
+
+export function isThrottling(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return THROTTLING.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429;
+}
+
+export class CostExplorerSource implements CostSource {
+  readonly client: CostExplorerClient;
+  readonly #maxPages: number;
+
+  constructor(options: CostExplorerSourceOptions) {
+    this.#maxPages = options.maxPages;
+    this.client = new CostExplorerClient({
+      region: options.region,
+      maxAttempts: options.maxAttempts,
+      requestHandler: { requestTimeout: options.requestTimeoutMs, connectionTimeout: Math.min(options.requestTimeoutMs, 10_000) },
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+    });
+    // In the deserialize step, inside the SDK's retry loop: every attempt that reaches the wire is counted.
+    this.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+        try {
+          const output = await next(args);
+          options.onRequest(operation, 'success');
+          return output;
+        } catch (error) {
+          options.onRequest(operation, isThrottling(error) ? 'throttled' : 'error');
+          throw error;
+        }
+      },
+      { step: 'deserialize', name: 'bedrockExporterRequestCounter', priority: 'high' },
+    );
+  }
+
+  async #pages(send: (token: string | undefined) => Promise<{ NextPageToken?: string | undefined }>): Promise<unknown[]> {
+    const pages: unknown[] = [];
+    const seen = new Set<string>();
+    let token: string | undefined;
+    do {
+      if (pages.length >= this.#maxPages) throw new PaginationError(`more than ${this.#maxPages} pages; raise collection.max_pages if this is expected`);
+      const page = await send(token);
+      pages.push(page);
+      token = page.NextPageToken || undefined;
+      if (token !== undefined) {
+        if (seen.has(token)) throw new PaginationError('Cost Explorer repeated a NextPageToken');
+        seen.add(token);
+      }
+    } while (token !== undefined);
+    return pages;
+  }
+
+  async discoverServices(search: string, start: Day, end: Day, signal?: AbortSignal): Promise<string[]> {
+    const pages = await this.#pages((token) =>
+      this.client.send(
+        new GetDimensionValuesCommand({ Dimension: 'SERVICE', SearchString: search, Context: 'COST_AND_USAGE', TimePeriod: { Start: start, End: end }, NextPageToken: token }),
+        { abortSignal: signal },
+      ),
+    );
+    return [...new Set(pages.flatMap(decodeDimensionValuesPage))].sort();
+  }
+
+  async fetchDaily(query: PlannedQuery, start: Day, end: Day, signal?: AbortSignal): Promise<DecodedBucket[]> {
+    const filter: Expression = { Dimensions: { Key: 'SERVICE', Values: query.services } };
+    const pages = await this.#pages((token) =>
+      this.client.send(
+        new GetCostAndUsageCommand({
+          TimePeriod: { Start: start, End: end },
+          Granularity: 'DAILY',
+          Metrics: ['UnblendedCost', 'UsageQuantity'],
+          Filter: filter,
+          GroupBy: query.groupBy.map((Key) => ({ Type: 'DIMENSION', Key })),
+          NextPageToken: token,
+        }),
+        { abortSignal: signal },
+      ),
+    );
+    const service = query.services.length === 1 ? query.services[0] : undefined;
+    return mergeBuckets(pages.flatMap((page) => decodeCostAndUsagePage(page, query.groupBy, service)));
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}
+
+/** A bucket's groups may be spread over several pages. */
+export function mergeBuckets(buckets: readonly DecodedBucket[]): DecodedBucket[] {
+  const byDay = new Map<Day, DecodedBucket>();
+  for (const bucket of buckets) {
+    const seen = byDay.get(bucket.day);
+    if (seen) {
+      for (const row of bucket.rows) seen.rows.push(row);
+      seen.estimated ||= bucket.estimated;
+    } else {
+      byDay.set(bucket.day, { day: bucket.day, estimated: bucket.estimated, rows: [...bucket.rows] });
+    }
+  }
+  return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
+}

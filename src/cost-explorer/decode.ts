@@ -1,0 +1,74 @@
+import { ExporterError } from '../errors.js';
+import { isDay, type Day } from '../time.js';
+import type { LedgerRow } from './ledger.js';
+import type { GroupKey } from './plan.js';
+
+/** Cost Explorer answered something that is not a well-formed GetCostAndUsage page. */
+export class AnswerError extends ExporterError {
+  constructor(message: string) {
+    super('BUE_ERR_COST_EXPLORER_ANSWER', `malformed Cost Explorer answer: ${message}`);
+  }
+}
+
+export interface DecodedBucket {
+  day: Day;
+  estimated: boolean;
+  rows: LedgerRow[];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function amount(metrics: Record<string, unknown>, name: string, where: string): { value: number; unit: string } {
+  const metric = metrics[name];
+  if (!isRecord(metric)) throw new AnswerError(`${where}: metric ${name} missing`);
+  const raw = metric.Amount;
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(value)) throw new AnswerError(`${where}: ${name} amount ${JSON.stringify(raw)} is not a number`);
+  return { value, unit: typeof metric.Unit === 'string' ? metric.Unit : '' };
+}
+
+/**
+ * Rows of one GetCostAndUsage page (DAILY, UnblendedCost and UsageQuantity, grouped by `groupBy`).
+ * `service` is the SERVICE every row belongs to when SERVICE is not a group key.
+ */
+export function decodeCostAndUsagePage(page: unknown, groupBy: readonly [GroupKey, 'USAGE_TYPE'], service = ''): DecodedBucket[] {
+  if (!isRecord(page)) throw new AnswerError('not an object');
+  const results = page.ResultsByTime ?? [];
+  if (!Array.isArray(results)) throw new AnswerError('ResultsByTime is not a list');
+  return results.map((result: unknown, index) => {
+    const where = `ResultsByTime[${index}]`;
+    if (!isRecord(result) || !isRecord(result.TimePeriod)) throw new AnswerError(`${where}: no TimePeriod`);
+    const day = result.TimePeriod.Start;
+    if (typeof day !== 'string' || !isDay(day)) throw new AnswerError(`${where}: TimePeriod.Start ${JSON.stringify(day)} is not a day`);
+    const groups = result.Groups ?? [];
+    if (!Array.isArray(groups)) throw new AnswerError(`${where}: Groups is not a list`);
+    const rows = groups.map((group: unknown, g): LedgerRow => {
+      const at = `${where}.Groups[${g}]`;
+      if (!isRecord(group) || !Array.isArray(group.Keys) || group.Keys.length !== groupBy.length || !group.Keys.every((key) => typeof key === 'string')) {
+        throw new AnswerError(`${at}: expected ${groupBy.length} string Keys`);
+      }
+      if (!isRecord(group.Metrics)) throw new AnswerError(`${at}: no Metrics`);
+      const [first, usageType] = group.Keys as [string, string];
+      const cost = amount(group.Metrics, 'UnblendedCost', at);
+      const quantity = amount(group.Metrics, 'UsageQuantity', at);
+      return {
+        account: groupBy[0] === 'LINKED_ACCOUNT' ? first : '',
+        service: groupBy[0] === 'SERVICE' ? first : service,
+        usageType,
+        cost: cost.value,
+        quantity: quantity.value,
+        unit: quantity.unit,
+      };
+    });
+    return { day, estimated: result.Estimated === true, rows };
+  });
+}
+
+/** SERVICE values of one GetDimensionValues page. */
+export function decodeDimensionValuesPage(page: unknown): string[] {
+  if (!isRecord(page) || !Array.isArray(page.DimensionValues)) throw new AnswerError('DimensionValues is not a list');
+  return page.DimensionValues.map((entry: unknown, index) => {
+    if (!isRecord(entry) || typeof entry.Value !== 'string') throw new AnswerError(`DimensionValues[${index}]: no Value`);
+    return entry.Value;
+  });
+}

@@ -1,0 +1,68 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { isDay } from '../time.js';
+import type { DayEntry, Ledger, LedgerRow } from './ledger.js';
+
+// Settled days survive restarts so that they are never paid for twice. One gzipped file: a header
+// line, then one settled day entry per line. Written to a temporary file and renamed into place.
+
+const FORMAT = 'bedrock-usage-exporter/ledger';
+const VERSION = 1;
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+type StoredRow = [account: string, service: string, usageType: string, cost: number, quantity: number, unit: string];
+
+export async function saveLedger(path: string, ledger: Ledger): Promise<number> {
+  const settled = ledger.entries().filter((entry) => entry.settled);
+  const lines = [JSON.stringify({ format: FORMAT, version: VERSION })];
+  for (const entry of settled) {
+    const rows: StoredRow[] = entry.rows.map((r) => [r.account, r.service, r.usageType, r.cost, r.quantity, r.unit]);
+    lines.push(JSON.stringify({ day: entry.day, queryKey: entry.queryKey, rows }));
+  }
+  const temporary = `${path}.${process.pid}.tmp`;
+  await mkdir(dirname(path), { recursive: true });
+  try {
+    await writeFile(temporary, await gzipAsync(lines.join('\n')));
+    await rename(temporary, path);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+  return settled.length;
+}
+
+const isRow = (row: unknown): row is StoredRow =>
+  Array.isArray(row) && row.length === 6 && typeof row[0] === 'string' && typeof row[1] === 'string' && typeof row[2] === 'string' &&
+  Number.isFinite(row[3]) && Number.isFinite(row[4]) && typeof row[5] === 'string';
+
+function parseEntry(line: string): DayEntry {
+  const value = JSON.parse(line) as { day?: unknown; queryKey?: unknown; rows?: unknown };
+  if (typeof value.day !== 'string' || !isDay(value.day) || typeof value.queryKey !== 'string' || !Array.isArray(value.rows) || !value.rows.every(isRow)) {
+    throw new Error('an entry is not a settled day');
+  }
+  const rows = value.rows.map(([account, service, usageType, cost, quantity, unit]): LedgerRow => ({ account, service, usageType, cost, quantity, unit }));
+  return { day: value.day, queryKey: value.queryKey, rows, estimated: false, settled: true };
+}
+
+/**
+ * Reads a saved ledger into `ledger`. Returns how many days it restored; a missing file is 0. A file
+ * that is not ours or not intact is rejected whole (the caller warns and starts empty).
+ */
+export async function loadLedger(path: string, ledger: Ledger): Promise<number> {
+  let compressed: Buffer;
+  try {
+    compressed = await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  const [header = '', ...lines] = (await gunzipAsync(compressed)).toString('utf8').split('\n');
+  const meta = JSON.parse(header) as { format?: unknown; version?: unknown };
+  if (meta.format !== FORMAT || meta.version !== VERSION) throw new Error(`not a version ${VERSION} ${FORMAT} file`);
+  const entries = lines.map(parseEntry);
+  ledger.commit(entries);
+  return entries.length;
+}

@@ -1,0 +1,65 @@
+import { LRUCache } from 'lru-cache';
+import { daysBetween, type Day } from '../time.js';
+
+export interface LedgerRow {
+  account: string;
+  service: string;
+  usageType: string;
+  cost: number;
+  quantity: number;
+  unit: string;
+}
+
+/** One query's answer for one day. */
+export interface DayEntry {
+  day: Day;
+  queryKey: string;
+  rows: LedgerRow[];
+  /** Cost Explorer marked the day's bucket Estimated. */
+  estimated: boolean;
+  /** The answer can no longer change: it is kept and never fetched again. */
+  settled: boolean;
+}
+
+/**
+ * A day is settled once Cost Explorer no longer marks it Estimated and it is at least `settleDays`
+ * old: both, because the flag's meaning is undocumented and late records arrive for a day or two.
+ */
+export function isSettled(day: Day, today: Day, estimated: boolean, settleDays: number): boolean {
+  return !estimated && daysBetween(day, today) >= settleDays;
+}
+
+/** Daily answers per query; settled days are bounded by an LRU over days, unsettled ones are replaced on every refresh. */
+export class Ledger {
+  readonly #days: LRUCache<Day, Map<string, DayEntry>>;
+
+  constructor(maxDays: number) {
+    this.#days = new LRUCache({ max: maxDays });
+  }
+
+  get(day: Day, queryKey: string): DayEntry | undefined {
+    return this.#days.get(day)?.get(queryKey);
+  }
+
+  /** Days of `days` whose answer for `queryKey` must be (re)read. */
+  unsettled(days: readonly Day[], queryKey: string): Day[] {
+    return days.filter((day) => this.#days.peek(day)?.get(queryKey)?.settled !== true);
+  }
+
+  /** Stores a whole refresh's answers at once, so a failed refresh leaves the ledger as it was. */
+  commit(entries: readonly DayEntry[]): void {
+    for (const entry of entries) {
+      const forDay = this.#days.get(entry.day) ?? new Map<string, DayEntry>();
+      forDay.set(entry.queryKey, entry);
+      this.#days.set(entry.day, forDay);
+    }
+  }
+
+  entries(): DayEntry[] {
+    return [...this.#days.values()].flatMap((forDay) => [...forDay.values()]);
+  }
+
+  get size(): number {
+    return this.#days.size;
+  }
+}

@@ -1,0 +1,86 @@
+import { configHelp, loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+import { createLogger } from './log.js';
+import { VERSION } from './version.js';
+import { loadWebConfig } from './web/web-config.js';
+
+const USAGE = `Usage: bedrock-usage-exporter [command] [flags]
+
+Amazon Bedrock usage and cost from AWS Cost Explorer, as Prometheus metrics.
+
+Commands:
+  serve          the exporter (default)
+  demo           emulator and exporter in one process; no AWS account needed
+  emulator       the Cost Explorer emulator alone (see: emulator --help)
+  backfill       history from Cost Explorer as OpenMetrics / Prometheus blocks
+  check-config   validate flags, environment and config file, then exit
+
+Flags (serve, demo, check-config):
+  --help, --version
+${configHelp()}
+`;
+
+const COMMANDS = ['serve', 'demo', 'emulator', 'backfill', 'check-config'] as const;
+type Command = (typeof COMMANDS)[number];
+
+export interface Io {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
+  tty: boolean;
+}
+
+const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, tty: process.stdout.isTTY === true });
+
+/** Runs a command; resolves to the exit code (long-running commands resolve 0 once they are up). */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr.write(`bedrock-usage-exporter: ${error.message}\n`);
+    return 2;
+  }
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
+  const first = argv[0];
+  const command: Command = COMMANDS.includes(first as Command) ? (first as Command) : 'serve';
+  const rest = command === first ? argv.slice(1) : argv;
+  if (command === 'emulator') {
+    const { runEmulatorCommand } = await import('./emulator/cli.js');
+    await runEmulatorCommand(rest);
+    return 0;
+  }
+  const commandLine = loadConfig(rest, io.env, io.tty);
+  if (commandLine.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (commandLine.version) {
+    io.stdout.write(`bedrock-usage-exporter ${VERSION} (node ${process.version})\n`);
+    return 0;
+  }
+  if (commandLine.positionals.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(commandLine.positionals[0])}; commands: ${COMMANDS.join(', ')}`);
+  switch (command) {
+    case 'check-config':
+      if (commandLine.config.web.configFile !== undefined) loadWebConfig(commandLine.config.web.configFile);
+      io.stdout.write(`configuration OK${commandLine.configFile ? ` (${commandLine.configFile})` : ''}\n`);
+      return 0;
+    case 'backfill':
+      io.stderr.write('bedrock-usage-exporter backfill: not available yet (it arrives with the backfill issue)\n');
+      return 1;
+    case 'demo': {
+      const { runDemo } = await import('./commands/demo.js');
+      await runDemo(commandLine);
+      return 0;
+    }
+    case 'serve': {
+      const { startExporter, closeOnSignals } = await import('./commands/serve.js');
+      const logger = createLogger(commandLine.config.log);
+      const exporter = await startExporter(commandLine.config, logger);
+      closeOnSignals(logger, exporter.close);
+      return 0;
+    }
+  }
+}

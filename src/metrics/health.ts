@@ -1,0 +1,46 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type Outcome = 'success' | 'throttled' | 'error';
+
+/** Cost Explorer bills every request (every page) at this price. */
+export const PRICE_PER_REQUEST_USD = 0.01;
+
+/** The exporter's own metrics; small, so prom-client renders them on each scrape. */
+export class HealthMetrics {
+  readonly registry = new Registry();
+  readonly refreshSuccess: Gauge;
+  readonly lastSuccess: Gauge;
+  readonly refreshDuration: Gauge;
+  readonly requests: Counter<'operation' | 'outcome'>;
+  readonly spend: Counter;
+  readonly unrecognized: Gauge;
+
+  constructor(version: string, options: { processMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    const info = new Gauge({ name: 'bedrock_exporter_build_info', help: 'Build information of the exporter (value 1).', labelNames: ['version', 'nodejs'], registers });
+    info.set({ version, nodejs: process.version }, 1);
+    this.refreshSuccess = new Gauge({ name: 'bedrock_exporter_refresh_success', help: 'Whether the last refresh from Cost Explorer succeeded (1) or failed (0).', registers });
+    this.lastSuccess = new Gauge({ name: 'bedrock_exporter_last_refresh_success_timestamp_seconds', help: 'Unix time of the last successful refresh from Cost Explorer.', registers });
+    this.refreshDuration = new Gauge({ name: 'bedrock_exporter_refresh_duration_seconds', help: 'How long the last refresh from Cost Explorer took.', registers });
+    this.requests = new Counter({
+      name: 'bedrock_exporter_cost_explorer_requests_total',
+      help: 'Requests sent to Cost Explorer (every page and every retry is one), by operation and outcome.',
+      labelNames: ['operation', 'outcome'],
+      registers,
+    });
+    this.spend = new Counter({ name: 'bedrock_exporter_cost_explorer_spend_usd_total', help: `What the exporter's Cost Explorer requests cost in US dollars (${PRICE_PER_REQUEST_USD} per answered page).`, registers });
+    this.unrecognized = new Gauge({ name: 'bedrock_exporter_unrecognized_usage_types', help: 'Distinct Bedrock usage types in the current data that no known grammar recognises (exported with kind="unknown").', registers });
+    this.refreshSuccess.set(0);
+    // Every series exists from the start at 0, so increase() sees the first error (no missing baseline).
+    for (const operation of ['GetCostAndUsage', 'GetDimensionValues']) {
+      for (const outcome of ['success', 'throttled', 'error'] as const) this.requests.inc({ operation, outcome }, 0);
+    }
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  countRequest(operation: string, outcome: Outcome): void {
+    this.requests.inc({ operation, outcome });
+    // AWS bills answered pages; refused (throttled) and failed requests return no data.
+    if (outcome === 'success') this.spend.inc(PRICE_PER_REQUEST_USD);
+  }
+}

@@ -1,0 +1,176 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { classifyUsage, type UsageClass } from '../billing/usage-type.js';
+import type { DayEntry } from '../cost-explorer/ledger.js';
+import { addDays, dayStartMs, monthStart, type Day } from '../time.js';
+import { add, family, render, set, type Family } from './exposition.js';
+import { Pacer } from './pacer.js';
+
+const gzipAsync = promisify(gzip);
+
+// From the ledger's daily rows to the gauges of the contract (design.md, "Metrics"). Pure: the same
+// entries and day always give the same text.
+
+export interface Totals {
+  cost: number;
+  tokens: number;
+}
+
+/** What the landing page shows without Grafana. */
+export interface Summary {
+  today: Day;
+  dataDay: Day;
+  monthToDate: Totals;
+  daily: Totals;
+  /** Month to date, by model ('' for usage without a model). */
+  byModel: Map<string, Totals>;
+  byRegion: Map<string, Totals>;
+  /** Tokens per day and model over every day the ledger holds in the window. */
+  tokensByDay: Map<Day, Map<string, number>>;
+  estimated: { daily: boolean; monthToDate: boolean };
+}
+
+export interface Snapshot {
+  text: string;
+  /** The text as served, and gzipped once for clients that accept it. */
+  body: Buffer;
+  gzipped: Buffer;
+  summary: Summary;
+  /** Distinct `service|usage type` pairs that no grammar recognised. */
+  unrecognized: Set<string>;
+  series: number;
+}
+
+export type Classifier = (service: string, usageType: string, unit: string) => UsageClass;
+
+/** Classification is pure and the set of usage types small, so one memo serves every refresh. */
+export function memoizedClassifier(): Classifier {
+  const memo = new Map<string, UsageClass>();
+  return (service, usageType, unit) => {
+    const key = `${service}\u0000${usageType}\u0000${unit}`;
+    let found = memo.get(key);
+    if (!found) {
+      found = classifyUsage(service, usageType, unit);
+      memo.set(key, found);
+    }
+    return found;
+  };
+}
+
+const WINDOWS = ['daily', 'month_to_date'] as const;
+type Window = (typeof WINDOWS)[number];
+
+const CACHED = 'Read from AWS Cost Explorer in the background and cached; values change when the exporter refreshes.';
+
+function windowFamilies(window: Window) {
+  const span = window === 'daily' ? 'on the last complete UTC day' : 'from the 1st of the current UTC month up to the latest data';
+  return {
+    tokens: family(`bedrock_tokens_${window}`, `Amazon Bedrock tokens used ${span}, from the bill. ${CACHED}`),
+    cost: family(`bedrock_cost_usd_${window}`, `Amazon Bedrock unblended cost in US dollars ${span}, credits included. ${CACHED}`),
+    usage: family(`bedrock_usage_${window}`, `Amazon Bedrock non-token usage ${span}, in the unit of the unit label. ${CACHED}`),
+  };
+}
+
+const addTotals = (map: Map<string, Totals>, key: string, cost: number, tokens: number): void => {
+  const totals = map.get(key) ?? { cost: 0, tokens: 0 };
+  totals.cost += cost;
+  totals.tokens += tokens;
+  map.set(key, totals);
+};
+
+/** The gauges of the contract for `today`, before rendering: what a snapshot and the backfill share. */
+export interface Aggregate {
+  /** In exposition order: daily tokens, cost, usage; the same month to date; info; data day; estimated. */
+  families: Family[];
+  summary: Summary;
+  unrecognized: Set<string>;
+}
+
+/** Works in slices (see Pacer) so a large refresh never stalls scrapes. */
+export async function aggregate(entries: Iterable<DayEntry>, today: Day, classify: Classifier, pacer = new Pacer()): Promise<Aggregate> {
+  const yesterday = addDays(today, -1);
+  const firstOfMonth = monthStart(today);
+  const families = { daily: windowFamilies('daily'), month_to_date: windowFamilies('month_to_date') };
+  const info = family('bedrock_usage_type_info', `Classification of each Bedrock usage type seen in the current month or on the last complete day (value 1). ${CACHED}`);
+  const unrecognized = new Set<string>();
+  const summary: Summary = {
+    today,
+    dataDay: yesterday,
+    monthToDate: { cost: 0, tokens: 0 },
+    daily: { cost: 0, tokens: 0 },
+    byModel: new Map(),
+    byRegion: new Map(),
+    tokensByDay: new Map(),
+    estimated: { daily: false, monthToDate: false },
+  };
+  let sawDaily = false;
+
+  for (const entry of entries) {
+    const inWindows: Window[] = [];
+    if (entry.day === yesterday) inWindows.push('daily');
+    if (entry.day >= firstOfMonth && entry.day <= today) inWindows.push('month_to_date');
+    if (entry.day === yesterday) {
+      sawDaily = true;
+      summary.estimated.daily ||= entry.estimated;
+    }
+    if (inWindows.includes('month_to_date')) summary.estimated.monthToDate ||= entry.estimated;
+
+    for (const row of entry.rows) {
+      if (pacer.due()) await pacer.pause();
+      const c = classify(row.service, row.usageType, row.unit);
+      const tokens = c.kind === 'tokens' ? row.quantity * c.tokensPerUnit : 0;
+      if (tokens !== 0) {
+        const perModel = summary.tokensByDay.get(entry.day) ?? new Map<string, number>();
+        perModel.set(c.model, (perModel.get(c.model) ?? 0) + tokens);
+        summary.tokensByDay.set(entry.day, perModel);
+      }
+      if (inWindows.length === 0) continue;
+
+      if (c.kind === 'unknown') unrecognized.add(`${row.service}|${row.usageType}`);
+      set(info, [['usage_type', row.usageType], ['service', row.service], ['model', c.model], ['provider', c.provider], ['region', c.region],
+        ['kind', c.kind], ['direction', c.direction], ['tier', c.tier], ['route', c.route]], 1);
+
+      for (const window of inWindows) {
+        const f = families[window];
+        const where = [['account', row.account], ['region', c.region], ['model', c.model], ['provider', c.provider]] as const;
+        add(f.cost, [...where, ['kind', c.kind], ['direction', c.direction], ['tier', c.tier], ['route', c.route]], row.cost);
+        if (c.kind === 'tokens') add(f.tokens, [...where, ['direction', c.direction], ['tier', c.tier], ['route', c.route]], tokens);
+        else add(f.usage, [...where, ['kind', c.kind], ['unit', c.unit]], row.quantity);
+        const totals = window === 'daily' ? summary.daily : summary.monthToDate;
+        totals.cost += row.cost;
+        totals.tokens += tokens;
+        if (window === 'month_to_date') {
+          addTotals(summary.byModel, c.model, row.cost, tokens);
+          addTotals(summary.byRegion, c.region, row.cost, tokens);
+        }
+      }
+    }
+  }
+  if (!sawDaily) summary.estimated.daily = true;
+
+  const dataDay = family('bedrock_data_day_timestamp_seconds', 'Start of the UTC day that the bedrock_*_daily gauges describe, in Unix seconds.');
+  set(dataDay, [], dayStartMs(yesterday) / 1000);
+  const estimated = family('bedrock_data_estimated', 'Whether Cost Explorer still marks the window as estimated (1) or final (0); estimated values are revised upward as late records arrive.');
+  set(estimated, [['window', 'daily']], summary.estimated.daily ? 1 : 0);
+  set(estimated, [['window', 'month_to_date']], summary.estimated.monthToDate ? 1 : 0);
+
+  const all: Family[] = [];
+  for (const window of WINDOWS) all.push(families[window].tokens, families[window].cost, families[window].usage);
+  all.push(info, dataDay, estimated);
+  return { families: all, summary, unrecognized };
+}
+
+/** The snapshot a refresh swaps in: aggregated, rendered and gzipped once. */
+export async function buildSnapshot(entries: Iterable<DayEntry>, today: Day, classify: Classifier, pacer = new Pacer()): Promise<Snapshot> {
+  const { families, summary, unrecognized } = await aggregate(entries, today, classify, pacer);
+  const text = await render(families, pacer);
+  const body = Buffer.from(text);
+  return {
+    text,
+    body,
+    gzipped: await gzipAsync(body),
+    summary,
+    unrecognized,
+    series: families.reduce((count, f) => count + f.series.size, 0),
+  };
+}

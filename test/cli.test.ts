@@ -1,0 +1,68 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { main } from '../src/main.js';
+import { runCli } from './helpers/cli.js';
+
+async function call(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env, tty: false });
+  return { code, stdout, stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bue-cli-'));
+
+t.test('bad flags and config exit 2 with one line naming the key', async (t) => {
+  t.same(await call(['--refresh.interval=often']), { code: 2, stdout: '', stderr: 'bedrock-usage-exporter: --refresh.interval: expected a duration like 90s, 30m or 4h, got "often"\n' });
+  const file = join(dir, 'typo.yml');
+  writeFileSync(file, 'collection:\n  acount_breakdown: false\n');
+  t.same(await call(['check-config', '--config.file', file]), { code: 2, stdout: '', stderr: 'bedrock-usage-exporter: collection.acount_breakdown: unknown key\n' });
+  const argument = await call(['serve', 'extra']);
+  t.equal(argument.code, 2);
+  t.match(argument.stderr, /^bedrock-usage-exporter: unexpected argument "extra"; commands: serve, demo/);
+  const env = await call(['check-config'], { BEDROCK_EXPORTER_LOG_LEVEL: 'chatty' });
+  t.equal(env.code, 2);
+  t.match(env.stderr, /^bedrock-usage-exporter: BEDROCK_EXPORTER_LOG_LEVEL: expected one of/);
+});
+
+t.test('check-config, --version and --help', async (t) => {
+  const file = join(dir, 'good.yml');
+  writeFileSync(file, 'refresh:\n  interval: 2h\n');
+  t.same(await call(['check-config', '--config.file', file]), { code: 0, stdout: `configuration OK (${file})\n`, stderr: '' });
+  t.equal((await call(['check-config'])).stdout, 'configuration OK\n');
+  t.match((await call(['--version'])).stdout, /^bedrock-usage-exporter \d+\.\d+\.\d+ \(node v\d+/);
+  const help = await call(['serve', '--help']);
+  t.match(help.stdout, /Commands:\n\s+serve/);
+  t.match(help.stdout, /--web\.listen-address \(repeatable\)/);
+});
+
+t.test('backfill says it is not there yet', async (t) => {
+  const result = await call(['backfill']);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /not available yet/);
+});
+
+t.test('the real binary: exit 2 on a bad flag', async (t) => {
+  const result = await runCli(['--log.level=loud']);
+  t.equal(result.code, 2);
+  t.equal(result.stderr, 'bedrock-usage-exporter: --log.level: expected one of debug, info, warn, error, got "loud"\n');
+});
+
+t.test('the real binary: serve starts, listens and stops on SIGTERM', async (t) => {
+  const result = await runCli(['--web.listen-address=127.0.0.1:0', '--log.format=json', '--collection.services=Amazon Bedrock'], {
+    env: { AWS_ENDPOINT_URL_COST_EXPLORER: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_REGION: 'us-east-1', BEDROCK_EXPORTER_AWS_MAX_ATTEMPTS: '1' },
+    until: /"msg":"exporter listening"/,
+  });
+  t.equal(result.code, 0, 'a graceful exit');
+  t.match(result.stdout, /"msg":"shutting down"/);
+});
+
+t.test('check-config validates the web config file too', async (t) => {
+  const file = join(dir, 'web.yml');
+  writeFileSync(file, 'basic_auth_users:\n  dave: not-a-hash\n');
+  const result = await call(['check-config', '--web.config.file', file]);
+  t.equal(result.code, 2);
+  t.match(result.stderr, /^bedrock-usage-exporter: web\.config\.file: basic_auth_users\.dave: /);
+});

@@ -1,0 +1,51 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import t from 'tap';
+import { Ledger, type DayEntry } from '../../src/cost-explorer/ledger.js';
+import { loadLedger, saveLedger } from '../../src/cost-explorer/ledger-file.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bue-ledger-'));
+const entry = (day: string, settled: boolean): DayEntry => ({
+  day,
+  queryKey: 'service:Amazon Bedrock',
+  rows: [{ account: '111122223333', service: 'Amazon Bedrock', usageType: 'USE1-NovaPro-input-tokens', cost: -1.25, quantity: 3.5, unit: '1K tokens' }],
+  estimated: !settled,
+  settled,
+});
+
+t.test('settled days round-trip; unsettled ones are not saved', async (t) => {
+  const ledger = new Ledger(10);
+  ledger.commit([entry('2026-11-01', true), entry('2026-11-02', true), entry('2026-11-03', false)]);
+  const path = join(dir, 'nested', 'ledger.gz');
+  t.equal(await saveLedger(path, ledger), 2);
+  t.same(readdirSync(join(dir, 'nested')), ['ledger.gz'], 'no temporary file left behind');
+  const restored = new Ledger(10);
+  t.equal(await loadLedger(path, restored), 2);
+  t.same(restored.get('2026-11-01', 'service:Amazon Bedrock'), entry('2026-11-01', true));
+  t.equal(restored.get('2026-11-03', 'service:Amazon Bedrock'), undefined);
+});
+
+t.test('a missing file is an empty start', async (t) => {
+  t.equal(await loadLedger(join(dir, 'none.gz'), new Ledger(10)), 0);
+});
+
+t.test('foreign, corrupt or damaged files are rejected whole', async (t) => {
+  const cases: Array<[string, Buffer]> = [
+    ['not gzip', Buffer.from('hello')],
+    ['foreign JSON', gzipSync(JSON.stringify({ format: 'something-else', version: 1 }))],
+    ['newer version', gzipSync(JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 99 }))],
+    ['bad entry', gzipSync(`${JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 1 })}\n{"day":"2026-02-30","queryKey":"q","rows":[]}`)],
+    ['bad row', gzipSync(`${JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 1 })}\n{"day":"2026-11-01","queryKey":"q","rows":[["a","b","c","1",2,"u"]]}`)],
+    ['truncated', gzipSync(`${JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 1 })}\n{"day":"2026-11-01","queryKey"`)],
+  ];
+  for (const [name, bytes] of cases) {
+    const path = join(dir, `${name}.gz`);
+    writeFileSync(path, bytes);
+    const ledger = new Ledger(10);
+    await t.rejects(loadLedger(path, ledger), name);
+    t.equal(ledger.size, 0, `${name}: nothing half-loaded`);
+  }
+  await t.rejects(loadLedger(dir, new Ledger(10)), { code: 'EISDIR' }, 'unreadable');
+});

@@ -1,0 +1,46 @@
+import t from 'tap';
+import { add, family, formatValue, render, renderLabels, set } from '../../src/metrics/exposition.js';
+
+t.test('labels: empty values are left out, values escaped', async (t) => {
+  t.equal(renderLabels([]), '');
+  t.equal(renderLabels([['a', ''], ['b', '']]), '');
+  t.equal(renderLabels([['model', 'x'], ['tier', ''], ['route', 'global']]), '{model="x",route="global"}');
+  t.equal(renderLabels([['v', 'a"b\\c\nd']]), '{v="a\\"b\\\\c\\nd"}');
+});
+
+t.test('series with the same labels add up; set replaces', async (t) => {
+  const f = family('x_total', 'help', 'counter');
+  add(f, [['a', '1']], 0.1);
+  add(f, [['a', '1']], 0.2);
+  add(f, [['a', '2'], ['b', '']], 5);
+  set(f, [['a', '2']], 7);
+  t.equal(f.series.size, 2);
+  t.equal(await render([f]), '# HELP x_total help\n# TYPE x_total counter\nx_total{a="1"} 0.3\nx_total{a="2"} 7\n');
+});
+
+t.test('values: integers plain, binary noise removed, specials spelled as Prometheus does', async (t) => {
+  t.equal(formatValue(1_234_567_890_123), '1234567890123');
+  t.equal(formatValue(0.1 + 0.2), '0.3');
+  t.equal(formatValue(-12.5), '-12.5');
+  t.equal(formatValue(1e-9), '1e-9');
+  t.equal(formatValue(Number.NaN), 'NaN');
+  t.equal(formatValue(Number.POSITIVE_INFINITY), '+Inf');
+  t.equal(formatValue(Number.NEGATIVE_INFINITY), '-Inf');
+});
+
+t.test('help text is escaped and families render in order', async (t) => {
+  const a = family('a', 'line one\nback\\slash');
+  const b = family('b', 'b');
+  set(b, [], 1);
+  t.equal(await render([a, b]), '# HELP a line one\\nback\\\\slash\n# TYPE a gauge\n# HELP b b\n# TYPE b gauge\nb 1\n');
+});
+
+t.test('rendering yields to the event loop when it runs long', async (t) => {
+  const { Pacer } = await import('../../src/metrics/pacer.js');
+  const f = family('big', 'many series');
+  for (let i = 0; i < 50_000; i++) set(f, [['i', String(i)]], i);
+  const pacer = new Pacer(0);
+  const text = await render([f], pacer);
+  t.equal(text.split('\n').length, 50_000 + 3);
+  t.ok(pacer.pauses > 100, `paused ${pacer.pauses} times`);
+});
