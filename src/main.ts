@@ -1,3 +1,4 @@
+import { BACKFILL_FLAGS, runBackfill } from './commands/backfill.js';
 import { configHelp, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './log.js';
@@ -15,7 +16,17 @@ Commands:
   backfill       history from Cost Explorer as OpenMetrics / Prometheus blocks
   check-config   validate flags, environment and config file, then exit
 
-Flags (serve, demo, check-config):
+Backfill flags (besides the settings below):
+  --from DAY         first day to read (default: the oldest Cost Explorer keeps, 13 months back)
+  --until TIME       end of the history, RFC 3339 (default: now); set it to when live data starts
+  --output DIR       OpenMetrics files, a week each (default: bedrock-backfill)
+  --tsdb DIR         also turn them into Prometheus blocks there (needs promtool)
+  --rules FILE       with --tsdb: recording rules to evaluate over the history (needs prometheus)
+  --step DURATION    sample spacing, below Prometheus' 5m lookback (default: 4m)
+  --job, --instance  the labels the live scrape adds (default: bedrock-usage-exporter, exporter:9180)
+  --dry-run          print the plan and what it will cost, then stop
+
+Flags (serve, demo, backfill, check-config):
   --help, --version
 ${configHelp()}
 `;
@@ -52,7 +63,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     await runEmulatorCommand(rest);
     return 0;
   }
-  const commandLine = loadConfig(rest, io.env, io.tty);
+  const commandLine = loadConfig(rest, io.env, io.tty, command === 'backfill' ? BACKFILL_FLAGS : {});
   if (commandLine.help) {
     io.stdout.write(USAGE);
     return 0;
@@ -68,8 +79,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       io.stdout.write(`configuration OK${commandLine.configFile ? ` (${commandLine.configFile})` : ''}\n`);
       return 0;
     case 'backfill':
-      io.stderr.write('bedrock-usage-exporter backfill: not available yet (it arrives with the backfill issue)\n');
-      return 1;
+      return runBackfill(commandLine, io);
     case 'demo': {
       const { runDemo } = await import('./commands/demo.js');
       await runDemo(commandLine);

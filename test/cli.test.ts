@@ -38,10 +38,10 @@ t.test('check-config, --version and --help', async (t) => {
   t.match(help.stdout, /--web\.listen-address \(repeatable\)/);
 });
 
-t.test('backfill says it is not there yet', async (t) => {
-  const result = await call(['backfill']);
-  t.equal(result.code, 1);
-  t.match(result.stderr, /not available yet/);
+t.test('backfill flags are validated before anything is read', async (t) => {
+  t.same(await call(['backfill', '--step=1h']), { code: 2, stdout: '', stderr: 'bedrock-usage-exporter: --step: expected a duration from 1s to 4m50s (below Prometheus\' 5m lookback), got "1h"\n' });
+  t.equal((await call(['backfill', '--bogus'])).code, 2);
+  t.match((await call(['--help'])).stdout, /--dry-run\s+print the plan and what it will cost/);
 });
 
 t.test('the real binary: exit 2 on a bad flag', async (t) => {

@@ -1,0 +1,156 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fetchChunks, planChunks } from '../backfill/fetch.js';
+import { renderPeriod } from '../backfill/history.js';
+import { createBlocksFromOpenMetrics, createBlocksFromRules, FILE_DAYS } from '../backfill/blocks.js';
+import { parseDuration, type CommandLine, type FlagSpec } from '../config.js';
+import { CostExplorerSource } from '../cost-explorer/client.js';
+import { Ledger } from '../cost-explorer/ledger.js';
+import { loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
+import { describePlan, planQueries } from '../cost-explorer/plan.js';
+import { ConfigError } from '../errors.js';
+import { PRICE_PER_REQUEST_USD } from '../metrics/health.js';
+import { memoizedClassifier } from '../metrics/snapshot.js';
+import { addDays, addMonths, dayOf, dayStartMs, daysBetween, eachDay, isDay, monthStart, type Day } from '../time.js';
+
+export const BACKFILL_FLAGS: FlagSpec = {
+  from: { type: 'string' },
+  until: { type: 'string' },
+  output: { type: 'string' },
+  tsdb: { type: 'string' },
+  rules: { type: 'string', multiple: true },
+  step: { type: 'string' },
+  job: { type: 'string' },
+  instance: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+};
+
+export interface BackfillOptions {
+  from: Day;
+  untilMs: number;
+  output: string;
+  tsdb: string | undefined;
+  rules: string[];
+  stepMs: number;
+  job: string;
+  instance: string;
+  dryRun: boolean;
+}
+
+/** Cost Explorer keeps 13 months before the current one. */
+export const earliestDay = (today: Day): Day => addMonths(monthStart(today), -13);
+
+export function backfillOptions(extra: CommandLine['extra'], now: Date): BackfillOptions {
+  const text = (name: string): string | undefined => extra[name] as string | undefined;
+  const today = dayOf(now);
+  const from = text('from') ?? earliestDay(today);
+  if (!isDay(from)) throw new ConfigError(`--from: expected a day like 2026-01-31, got ${JSON.stringify(from)}`);
+  if (from < earliestDay(today)) throw new ConfigError(`--from: Cost Explorer keeps 13 months; the earliest day is ${earliestDay(today)}`);
+  const stepMs = parseDuration(text('step') ?? '4m');
+  if (stepMs === undefined || stepMs < 1000 || stepMs > 290_000) {
+    throw new ConfigError(`--step: expected a duration from 1s to 4m50s (below Prometheus' 5m lookback), got ${JSON.stringify(text('step'))}`);
+  }
+  const until = text('until');
+  const untilMs = until === undefined ? now.getTime() : Date.parse(until);
+  if (!Number.isFinite(untilMs)) throw new ConfigError(`--until: expected an RFC 3339 time like 2026-11-27T00:00:00Z, got ${JSON.stringify(until)}`);
+  if (untilMs > now.getTime()) throw new ConfigError('--until: must not be in the future');
+  if (untilMs <= dayStartMs(addDays(from, 1))) throw new ConfigError(`--until: must be after ${addDays(from, 1)} (the first day with a complete previous day)`);
+  const rules = (extra.rules as string[] | undefined) ?? [];
+  const tsdb = text('tsdb');
+  if (rules.length > 0 && tsdb === undefined) throw new ConfigError('--rules: needs --tsdb (the rules are evaluated over the blocks written there)');
+  return {
+    from,
+    untilMs: untilMs - (untilMs % stepMs),
+    output: text('output') ?? 'bedrock-backfill',
+    tsdb,
+    rules,
+    stepMs,
+    job: text('job') ?? 'bedrock-usage-exporter',
+    instance: text('instance') ?? 'exporter:9180',
+    dryRun: extra['dry-run'] === true,
+  };
+}
+
+export interface BackfillIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+export interface BackfillOverrides {
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  clock?: () => Date;
+}
+
+const usd = (requests: number): string => `$${(requests * PRICE_PER_REQUEST_USD).toFixed(2)}`;
+
+/**
+ * History from Cost Explorer as the exporter would have served it: reads with the exporter's query
+ * plan and ledger, writes one OpenMetrics file per day, and optionally turns them into TSDB blocks.
+ */
+export async function runBackfill(commandLine: CommandLine, io: BackfillIo, overrides: BackfillOverrides = {}): Promise<number> {
+  const { config } = commandLine;
+  const now = (overrides.clock ?? (() => new Date()))();
+  const options = backfillOptions(commandLine.extra, now);
+  const today = dayOf(now);
+  const lastDay = dayOf(options.untilMs - 1);
+  const dataEnd = addDays(lastDay, 1);
+  let requests = 0;
+  const source = new CostExplorerSource({
+    region: config.aws.region,
+    maxAttempts: config.aws.maxAttempts,
+    requestTimeoutMs: config.aws.requestTimeoutMs,
+    maxPages: config.collection.maxPages,
+    onRequest: (_operation, outcome) => {
+      if (outcome === 'success') requests += 1;
+    },
+    ...(overrides.endpoint ? { endpoint: overrides.endpoint } : {}),
+    ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
+  });
+  try {
+    const ledger = new Ledger(daysBetween(options.from, dataEnd) + 1);
+    if (config.ledger.file) {
+      const restored = await loadLedger(config.ledger.file, ledger).catch(() => 0);
+      if (restored > 0) io.stderr.write(`reusing ${restored} settled days from ${config.ledger.file}\n`);
+    }
+    const services = config.collection.services.length > 0
+      ? config.collection.services
+      : await source.discoverServices(config.collection.serviceSearch, options.from, dataEnd);
+    const queries = planQueries(services, config.collection.accountBreakdown);
+    const chunks = planChunks(queries, options.from, dataEnd, ledger);
+    io.stdout.write(
+      `backfill ${options.from} .. ${lastDay} (${daysBetween(options.from, dataEnd)} days) from ${services.length} Bedrock services: ${describePlan(queries) || 'nothing to read'}\n` +
+        `cost: ${requests} request(s) so far; at least ${chunks.length} more (${usd(chunks.length)}), one more per extra page of an answer\n`,
+    );
+    if (options.dryRun) return 0;
+
+    await fetchChunks(source, chunks, ledger, today, config.collection.settleDays, (done, chunk, rows) => {
+      io.stderr.write(`[${done}/${chunks.length}] ${chunk.query.services.join(', ')} ${chunk.start}..${chunk.end}: ${rows} rows\n`);
+    });
+    if (config.ledger.file) await saveLedger(config.ledger.file, ledger);
+
+    await mkdir(options.output, { recursive: true });
+    if (options.tsdb) await mkdir(options.tsdb, { recursive: true });
+    const classify = memoizedClassifier();
+    const entriesOn = (day: Day) => queries.map((query) => ledger.get(day, query.key)).filter((entry) => entry !== undefined);
+    const history = { stepMs: options.stepMs, job: options.job, instance: options.instance, classify };
+    let files = 0;
+    for (let first = addDays(options.from, 1); first <= lastDay; first = addDays(first, FILE_DAYS)) {
+      const days = eachDay(first, addDays(first, FILE_DAYS)).filter((day) => day <= lastDay);
+      const file = join(options.output, `bedrock-${first}.om`);
+      await writeFile(file, await renderPeriod(days, entriesOn, history, options.untilMs));
+      files += 1;
+      if (options.tsdb) await createBlocksFromOpenMetrics(file, options.tsdb);
+      io.stderr.write(`history ${first}..${days.at(-1)} written${options.tsdb ? ' and stored as blocks' : ''}\n`);
+    }
+    io.stderr.write(`wrote ${files} OpenMetrics files (${FILE_DAYS} days each) to ${options.output}${options.tsdb ? ` and their blocks to ${options.tsdb}` : ''}\n`);
+    if (options.tsdb && options.rules.length > 0) {
+      io.stderr.write(`evaluating recording rules over the history (${options.rules.join(', ')})\n`);
+      await createBlocksFromRules(options.tsdb, options.rules, dayStartMs(addDays(options.from, 1)), options.untilMs, { stepMs: options.stepMs });
+    }
+    io.stdout.write(`done: ${requests} Cost Explorer requests (${usd(requests)}); history until ${new Date(options.untilMs).toISOString()}\n`);
+    return 0;
+  } finally {
+    source.destroy();
+  }
+}

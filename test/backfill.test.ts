@@ -1,0 +1,115 @@
+// Backfill end to end: the emulator's history, our backfill, blocks made by the real promtool, and a
+// real Prometheus on them that answers past days with the data set's exact numbers.
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { BACKFILL_FLAGS, runBackfill } from '../src/commands/backfill.js';
+import { loadConfig } from '../src/config.js';
+import { generateDataset } from '../src/emulator/dataset.js';
+import { startEmulator } from '../src/emulator/server.js';
+import { totals } from '../src/emulator/truth.js';
+import { addDays, dayStartMs } from '../src/time.js';
+import { startPrometheus } from './helpers/prometheus.js';
+
+const NOW = new Date('2026-11-20T12:00:00Z');
+const HOUR = 3_600_000;
+
+async function backfill(t: Test, args: string[]) {
+  const dataset = generateDataset({ seed: 5, size: 'small', today: '2026-11-20', scenario: 'growth' });
+  const emulator = await startEmulator({ dataset, clock: () => NOW, pageSize: 200 });
+  t.teardown(() => emulator.close());
+  let stdout = '';
+  let stderr = '';
+  const commandLine = loadConfig(args, {}, false, BACKFILL_FLAGS);
+  const code = await runBackfill(commandLine, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } }, {
+    endpoint: emulator.url,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    clock: () => NOW,
+  });
+  return { code, stdout, stderr, dataset, emulator };
+}
+
+t.test('dry run: the plan and its price, nothing read', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bue-backfill-'));
+  const { code, stdout, emulator } = await backfill(t, ['--dry-run', `--output=${join(dir, 'om')}`]);
+  t.equal(code, 0);
+  t.match(stdout, /^backfill 2025-10-01 \.\. 2026-11-20 \(416 days\) from \d+ Bedrock services/m, 'the full retention window by default');
+  t.match(stdout, /at least \d+ more \(\$\d+\.\d\d\)/);
+  t.equal(emulator.stats().requests.GetCostAndUsage ?? 0, 0, 'no GetCostAndUsage before the go-ahead');
+  t.throws(() => readdirSync(join(dir, 'om')), 'nothing written');
+});
+
+t.test('history in Prometheus: exact past days, and the growth rule over it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bue-backfill-'));
+  const tsdb = join(dir, 'tsdb');
+  const { code, stdout, stderr, dataset } = await backfill(t, [
+    '--from=2026-10-10', '--until=2026-11-20T00:00:00Z', `--output=${join(dir, 'om')}`, `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml',
+  ]);
+  t.equal(code, 0, stderr);
+  t.match(stdout, /^done: \d+ Cost Explorer requests \(\$\d+\.\d\d\)/m);
+  t.match(stderr, /\[1\/\d+\] /, 'progress while it runs');
+  t.same(readdirSync(join(dir, 'om')).length, 6, 'a file per week from the 11th of October to the 19th of November');
+  const week = readFileSync(join(dir, 'om', 'bedrock-2026-10-25.om'), 'utf8');
+  t.match(week, new RegExp(`^bedrock_tokens_daily\\{.*instance="exporter:9180",job="bedrock-usage-exporter"\\} \\S+ ${dayStartMs('2026-10-25') / 1000}$`, 'm'), 'first sample at the start of the week');
+  t.match(week, /# EOF\n$/);
+
+  const prometheus = await startPrometheus(t, { tsdb });
+  const truthOf = (day: string, by: Array<'model' | 'region' | 'direction'>, measure: 'tokens' | 'cost') => {
+    const result = new Map<string, number>();
+    for (const [key, value] of totals(dataset, { asOf: NOW, from: day, to: addDays(day, 1), by, where: (item) => measure === 'cost' || item.truth.kind === 'tokens' })) {
+      if (value[measure] !== 0) result.set(key, value[measure]);
+    }
+    return result;
+  };
+  const answer = async (expr: string, at: number, labels: string[]) =>
+    new Map((await prometheus.query(expr, at / 1000)).map((s) => [labels.map((l) => s.metric[l] ?? '').join('|'), Number(s.value[1])]));
+  const close = (t: Test, actual: Map<string, number>, expected: Map<string, number>, what: string) => {
+    const wrong = [...new Set([...actual.keys(), ...expected.keys()])].filter((key) => Math.abs((actual.get(key) ?? 0) - (expected.get(key) ?? 0)) > 1e-6 * Math.max(1, Math.abs(expected.get(key) ?? 0)));
+    t.same(wrong.map((key) => `${key}: ${actual.get(key)} vs truth ${expected.get(key)}`), [], `${what} (${expected.size} series)`);
+  };
+
+  for (const day of ['2026-10-20', '2026-11-09']) {
+    const at = dayStartMs(addDays(day, 1)) + 15 * HOUR;
+    close(t, await answer('sum by (model, region, direction) (bedrock_tokens_daily)', at, ['model', 'region', 'direction']), truthOf(day, ['model', 'region', 'direction'], 'tokens'), `${day}: tokens by model, region and direction`);
+    close(t, await answer('sum by (model) (bedrock_cost_usd_daily)', at, ['model']), truthOf(day, ['model'], 'cost'), `${day}: cost by model`);
+    const settled = await answer('org:bedrock_tokens_daily_settled:sum', at, []);
+    t.ok(Math.abs((settled.get('') ?? 0) - [...truthOf(day, ['model'], 'tokens').values()].reduce((a, b) => a + b, 0)) < 1e-3, `${day}: the recording rules ran over the history`);
+  }
+
+  // The week-over-week rule averages the settled series over 7 days; recompute it from the truth the
+  // same way (the settled value on day Y is Y-1's tokens from 12:00, Y-2's before), sample by sample.
+  const tokensOn = (day: string) => [...truthOf(day, ['model'], 'tokens').values()].reduce((a, b) => a + b, 0);
+  const settledAt = (ms: number) => {
+    const day = new Date(ms).toISOString().slice(0, 10);
+    return tokensOn(addDays(day, ms - dayStartMs(day) >= 12 * HOUR ? -1 : -2));
+  };
+  const weekAverage = (end: number) => {
+    let sum = 0;
+    let count = 0;
+    for (let ms = end; ms > end - 7 * 24 * HOUR; ms -= 4 * 60_000) {
+      sum += settledAt(ms);
+      count += 1;
+    }
+    return sum / count;
+  };
+  const at = dayStartMs('2026-11-15') + 18 * HOUR;
+  const expected = weekAverage(at) / weekAverage(at - 7 * 24 * HOUR);
+  const ratio = (await answer('org:bedrock_tokens_daily_settled:wow_ratio', at, [])).get('');
+  t.ok(ratio !== undefined && Math.abs(ratio - expected) / expected < 0.02, `week-over-week growth ${ratio} (truth ${expected.toFixed(4)})`);
+  t.ok(expected > 1.5, 'the growth data set grows');
+});
+
+t.test('bad backfill flags are one-line errors', async (t) => {
+  const now = NOW;
+  const { backfillOptions } = await import('../src/commands/backfill.js');
+  const options = (args: string[]) => backfillOptions(loadConfig(args, {}, false, BACKFILL_FLAGS).extra, now);
+  t.throws(() => options(['--from=2024-01-01']), /^--from: Cost Explorer keeps 13 months; the earliest day is 2025-10-01$/);
+  t.throws(() => options(['--from=yesterday']), /^--from: expected a day/);
+  t.throws(() => options(['--step=10m']), /^--step: expected a duration from 1s to 4m50s/);
+  t.throws(() => options(['--until=2030-01-01T00:00:00Z']), /^--until: must not be in the future/);
+  t.throws(() => options(['--until=soon']), /^--until: expected an RFC 3339 time/);
+  t.throws(() => options(['--from=2026-11-19', '--until=2026-11-19T12:00:00Z']), /^--until: must be after 2026-11-20/);
+  t.throws(() => options(['--rules=r.yml']), /^--rules: needs --tsdb/);
+  t.same(options(['--step=1m', '--until=2026-11-20T10:03:30Z']).untilMs, Date.parse('2026-11-20T10:03:00Z'), 'until is aligned to the step');
+});

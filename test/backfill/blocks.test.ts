@@ -1,0 +1,36 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { parse } from 'yaml';
+import { createBlocksFromOpenMetrics, createBlocksFromRules, ruleLevels } from '../../src/backfill/blocks.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bue-blocks-'));
+
+t.test('recording rules are ordered so each level reads only series of earlier levels', async (t) => {
+  const levels = ruleLevels([parse(readFileSync('prometheus/rules/recording.yml', 'utf8')), null, { groups: [{ rules: [{ alert: 'X', expr: 'up' }] }] }]);
+  const levelOf = new Map(levels.flatMap((rules, index) => rules.map((rule) => [rule.record, index] as const)));
+  t.ok(levels.length >= 3, `${levels.length} levels`);
+  for (const [index, rules] of levels.entries()) {
+    for (const rule of rules) {
+      for (const name of rule.expr.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? []) {
+        const dependency = levelOf.get(name);
+        if (dependency !== undefined && name !== rule.record) t.ok(dependency < index, `${rule.record} reads ${name} from an earlier level`);
+      }
+    }
+  }
+  t.throws(() => ruleLevels([{ groups: [{ rules: [{ record: 'a', expr: 'b' }, { record: 'b', expr: 'a' }] }] }]), { code: 'BUE_ERR_TOOL', message: /depends on itself/ });
+});
+
+t.test('missing or failing tools are ToolErrors that say what to do', async (t) => {
+  const file = join(dir, 'bad.om');
+  writeFileSync(file, 'this is not openmetrics\n');
+  await t.rejects(createBlocksFromOpenMetrics(file, join(dir, 'tsdb'), join(dir, 'no-promtool')), { code: 'BUE_ERR_TOOL', message: /not found: install Prometheus/ });
+  await t.rejects(createBlocksFromOpenMetrics(file, join(dir, 'tsdb')), { code: 'BUE_ERR_TOOL', message: /^promtool tsdb create-blocks-from openmetrics failed: .*invalid syntax/ });
+  const rules = join(dir, 'rules.yml');
+  writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - record: x:y:z\n        expr: up\n');
+  await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { prometheus: join(dir, 'no-prometheus') }), { code: 'BUE_ERR_TOOL', message: /no-prometheus not found/ });
+  await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { prometheus: 'false' }), { code: 'BUE_ERR_TOOL', message: /temporary Prometheus exited \(code 1\) before it was ready/ });
+  writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - record: x:y:z\n        expr: sum(rate(up[1m]\n');
+  await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000), { code: 'BUE_ERR_TOOL', message: /^recording rule x:y:z: / });
+});

@@ -1,0 +1,36 @@
+import t from 'tap';
+import { renderPeriod, sampleTimes } from '../../src/backfill/history.js';
+import type { DayEntry } from '../../src/cost-explorer/ledger.js';
+import { memoizedClassifier } from '../../src/metrics/snapshot.js';
+import { dayStartMs } from '../../src/time.js';
+import { parseExposition } from '../helpers/exposition.js';
+
+const options = { stepMs: 6 * 3_600_000, job: 'j', instance: 'i', classify: memoizedClassifier() };
+const entry = (day: string, quantity: number, cost: number): DayEntry => ({
+  day, queryKey: 'q', estimated: false, settled: true,
+  rows: [{ account: '111122223333', service: 'Amazon Bedrock', usageType: 'USE1-NovaPro-input-tokens', cost, quantity, unit: '1K tokens' }],
+});
+const ledger: Record<string, DayEntry> = {
+  '2026-10-31': entry('2026-10-31', 5, 50),
+  '2026-11-01': entry('2026-11-01', 1, 10),
+  '2026-11-02': entry('2026-11-02', 2, 20),
+};
+const entriesOn = (day: string) => (ledger[day] ? [ledger[day]] : []);
+
+t.test('sample times cover the day up to the end', async (t) => {
+  t.same(sampleTimes('2026-11-01', 6 * 3_600_000).map((ms) => new Date(ms).toISOString().slice(11, 16)), ['00:00', '06:00', '12:00', '18:00']);
+  t.same(sampleTimes('2026-11-01', 6 * 3_600_000, dayStartMs('2026-11-01') + 7 * 3_600_000).length, 2);
+});
+
+t.test('daily describes yesterday; month to date grows through the day and restarts on the 1st', async (t) => {
+  const text = await renderPeriod(['2026-11-01', '2026-11-02'], entriesOn, options);
+  t.match(text, /# EOF\n$/);
+  const samples = parseExposition(text.replace(/ (\d+)$/gm, ''));
+  const values = (name: string) => samples.filter((s) => s.name === name).map((s) => s.value);
+  t.same(values('bedrock_tokens_daily'), [5000, 5000, 5000, 5000, 1000, 1000, 1000, 1000], 'the 1st shows October 31; the 2nd shows the 1st');
+  t.same(values('bedrock_tokens_month_to_date'), [0, 250, 500, 750, 1000, 1500, 2000, 2500], 'only November, growing with the day');
+  t.same(values('bedrock_cost_usd_month_to_date').slice(4), [10, 15, 20, 25]);
+  t.same(values('bedrock_exporter_last_refresh_success_timestamp_seconds').slice(0, 2), [dayStartMs('2026-11-01') / 1000, dayStartMs('2026-11-01') / 1000 + 21_600]);
+  t.ok(samples.every((s) => s.labels.job === 'j' && s.labels.instance === 'i'), 'the live scrape\'s target labels on every series');
+  t.equal(await renderPeriod(['2026-11-02'], entriesOn, options, dayStartMs('2026-11-02')), '', 'nothing before the end');
+});
