@@ -14,10 +14,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Polls `check` until it is true; a check that throws an Error (not a failed fetch) stops the wait. */
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
+    try {
+      if (await check()) return;
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`timed out waiting for ${what}`);
@@ -35,11 +40,11 @@ export interface Prometheus {
   api<T>(path: string): Promise<T>;
 }
 
-/** Starts Prometheus with `config` (YAML text; default: no scrape jobs) on `tsdb` (default: a new temp dir). */
-export async function startPrometheus(t: Test, options: { config?: string; tsdb?: string; configDir?: string; args?: string[] } = {}): Promise<Prometheus> {
-  const dir = options.configDir ?? mkdtempSync(join(tmpdir(), 'bue-prom-'));
-  const configFile = join(dir, 'prometheus.test.yml');
-  writeFileSync(configFile, options.config ?? 'global:\n  scrape_interval: 1m\n');
+/** Starts Prometheus with `configFile` (default: one with no scrape jobs) on `tsdb` (default: a new temp dir). */
+export async function startPrometheus(t: Test, options: { configFile?: string; tsdb?: string; args?: string[] } = {}): Promise<Prometheus> {
+  const dir = mkdtempSync(join(tmpdir(), 'bue-prom-'));
+  const configFile = options.configFile ?? join(dir, 'prometheus.yml');
+  if (!options.configFile) writeFileSync(configFile, 'global:\n  scrape_interval: 1m\n');
   const tsdb = options.tsdb ?? join(dir, 'data');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -59,7 +64,10 @@ export async function startPrometheus(t: Test, options: { config?: string; tsdb?
     await exited;
   });
   try {
-    await waitFor('Prometheus to be ready', async () => (await fetch(`${url}/-/ready`)).ok);
+    await waitFor('Prometheus to be ready', async () => {
+      if (child.exitCode !== null) throw new Error(`Prometheus exited with code ${child.exitCode}`);
+      return (await fetch(`${url}/-/ready`)).ok;
+    });
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${log}`);
   }
