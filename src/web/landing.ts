@@ -47,14 +47,14 @@ function estimatedNotice(summary: Summary): string {
 
 function cards(summary: Summary): string {
   const { monthToDate, daily, dataDay, estimated } = summary;
-  const card = (label: string, value: string, note: string, title = ''): string =>
-    `<div class="card"><dt>${escapeHtml(label)}</dt><dd class="value"${title ? ` title="${escapeHtml(title)}"` : ''}>${escapeHtml(value)}</dd><dd>${escapeHtml(note)}</dd></div>`;
+  const card = (label: string, value: string, note: string): string =>
+    `<div class="card"><dt>${escapeHtml(label)}</dt><dd class="value">${escapeHtml(value)}</dd><dd>${escapeHtml(note)}</dd></div>`;
   const estimatedMark = (flag: boolean): string => (flag ? ', estimated' : '');
   return `<dl class="cards">
 ${card('Spend, month to date', usd(monthToDate.cost), `since ${shortDay(monthStart(summary.today))}, credits included${estimatedMark(estimated.monthToDate)}`)}
-${card('Tokens, month to date', compact(monthToDate.tokens), `${count(monthToDate.tokens)} tokens`, `${count(monthToDate.tokens)} tokens`)}
+${card('Tokens, month to date', compact(monthToDate.tokens), `${count(monthToDate.tokens)} tokens`)}
 ${card(`Spend on ${shortDay(dataDay)}`, usd(daily.cost), `last complete UTC day${estimatedMark(estimated.daily)}`)}
-${card(`Tokens on ${shortDay(dataDay)}`, compact(daily.tokens), `${count(daily.tokens)} tokens`, `${count(daily.tokens)} tokens`)}
+${card(`Tokens on ${shortDay(dataDay)}`, compact(daily.tokens), `${count(daily.tokens)} tokens`)}
 ${card('Cost per 1M tokens', perMillion(monthToDate), 'month to date, all spend over all tokens')}
 </dl>`;
 }
@@ -68,21 +68,22 @@ export function rankTotals(totals: ReadonlyMap<string, Totals>, limit: number): 
   return { rows: sorted.slice(0, limit), rest: { count: folded.length, totals: sum } };
 }
 
-function breakdown(options: { id: string; caption: string; noun: string; plural: string; name: (key: string) => string; totals: ReadonlyMap<string, Totals>; all: Totals }): string {
+function breakdown(options: { id: string; caption: string; noun: string; plural: string; name: (key: string) => string; blankMeans: string; totals: ReadonlyMap<string, Totals>; all: Totals }): string {
   const { all } = options;
   const bar = (part: number): string => {
     const width = all.cost > 0 ? Math.min(100, Math.max(0, (part / all.cost) * 100)) : 0;
     return `<span class="bar" aria-hidden="true"><span style="width:${width.toFixed(1)}%"></span></span>`;
   };
-  const row = (name: string, t: Totals, kind: string): string =>
-    `<tr${kind}><th scope="row">${escapeHtml(name)}</th><td class="num">${usd(t.cost)}</td><td class="share">${bar(t.cost)}${share(t.cost, all.cost)}</td>` +
+  const row = (name: string, t: Totals, kind: string, title = ''): string =>
+    `<tr${kind}><th scope="row"${title ? ` title="${escapeHtml(title)}"` : ''}>${escapeHtml(name)}</th><td class="num">${usd(t.cost)}</td><td class="share">${bar(t.cost)}${share(t.cost, all.cost)}</td>` +
     `<td class="num" title="${count(t.tokens)} tokens">${compact(t.tokens)}</td><td class="num">${share(t.tokens, all.tokens)}</td><td class="num">${perMillion(t)}</td></tr>`;
   const { rows, rest } = rankTotals(options.totals, TABLE_ROWS);
-  const body = rows.map(([key, t]) => row(options.name(key), t, ''));
+  const body = rows.map(([key, t]) => row(options.name(key), t, '', key === '' ? options.blankMeans : ''));
   if (rest) body.push(row(`${rest.count} more ${options.plural}`, rest.totals, ' class="rest"'));
   if (body.length === 0) body.push(`<tr><td colspan="6" class="empty">No Bedrock usage this month yet.</td></tr>`);
   return `<table class="breakdown" id="${options.id}">
 <caption>${escapeHtml(options.caption)}</caption>
+<colgroup><col class="name"><col class="spend"><col class="spend-share"><col class="tokens"><col class="token-share"><col class="unit-cost"></colgroup>
 <thead><tr><th scope="col">${escapeHtml(options.noun)}</th><th scope="col" class="num">Spend</th><th scope="col">Share of spend</th><th scope="col" class="num">Tokens</th><th scope="col" class="num">Token share</th><th scope="col" class="num">Per 1M tokens</th></tr></thead>
 <tbody>
 ${body.join('\n')}
@@ -112,10 +113,8 @@ function overview(snapshot: Snapshot): string {
   return `${estimatedNotice(summary)}
 ${cards(summary)}
 ${dailyChart(summary)}
-<div class="tables">
-<section class="panel">${breakdown({ id: 'by-model', caption: 'By model, month to date', noun: 'Model', plural: 'models', name: modelName, totals: summary.byModel, all: summary.monthToDate })}</section>
-<section class="panel">${breakdown({ id: 'by-region', caption: 'By region, month to date', noun: 'Region', plural: 'regions', name: regionName, totals: summary.byRegion, all: summary.monthToDate })}</section>
-</div>`;
+<section class="panel">${breakdown({ id: 'by-model', caption: 'By model, month to date', noun: 'Model', plural: 'models', name: modelName, blankMeans: 'Bedrock charges that name no model, such as guardrails, AgentCore or Data Automation', totals: summary.byModel, all: summary.monthToDate })}</section>
+<section class="panel">${breakdown({ id: 'by-region', caption: 'By region, month to date', noun: 'Region', plural: 'regions', name: regionName, blankMeans: 'Bedrock charges that name no region', totals: summary.byRegion, all: summary.monthToDate })}</section>`;
 }
 
 // A snapshot never changes once built, and the page is rendered per request: draw its overview once.
@@ -138,7 +137,8 @@ main { max-width: 1240px; margin: 0 auto; padding: 1.5rem 1.5rem 2.5rem; }
 header { display: flex; flex-wrap: wrap; align-items: baseline; gap: .4rem 1.2rem; margin-bottom: 1rem; }
 h1 { font-size: 1.5rem; margin: 0; }
 h2 { font-size: 1rem; margin: 0 0 .6rem; }
-header p { margin: 0; color: var(--muted); flex: 1 1 20rem; }
+header p { margin: 0; color: var(--muted); flex-basis: 100%; }
+header nav { margin-left: auto; }
 nav a { margin-left: .8rem; }
 a { color: #0969da; }
 .state { display: inline-block; padding: .15rem .6rem; border-radius: 999px; font-weight: 600; font-size: .85rem; }
@@ -146,7 +146,7 @@ a { color: #0969da; }
 .state.warn { background: #fff8c5; color: #7d4e00; }
 .state.bad { background: #ffebe9; color: #a40e26; }
 .notice { background: #fff8c5; border: 1px solid #e7d98a; border-radius: 6px; padding: .6rem .9rem; margin: 0 0 1rem; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(180px, 100%), 1fr)); gap: .8rem; margin: 0 0 1rem; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(150px, 100%), 1fr)); gap: .8rem; margin: 0 0 1rem; }
 .card, .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; }
 .card { padding: .7rem .9rem; }
 .card dt { color: var(--muted); font-size: .85rem; }
@@ -160,21 +160,24 @@ svg.chart rect:hover { opacity: .75; }
 .legend li { display: inline-flex; align-items: center; gap: .35rem; }
 .muted, figcaption p { color: var(--muted); }
 figcaption p { margin: .2rem 0 0; font-size: .85rem; }
-.tables { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(540px, 100%), 1fr)); gap: 0 1rem; }
 table { border-collapse: collapse; width: 100%; }
+.breakdown { table-layout: fixed; min-width: 760px; }
+col.name { width: 27%; } col.spend { width: 13%; } col.spend-share { width: 26%; } col.tokens { width: 10%; } col.token-share { width: 11%; } col.unit-cost { width: 13%; }
 caption { text-align: left; font-weight: 600; padding-bottom: .5rem; }
 th, td { text-align: left; padding: .3rem .6rem; vertical-align: top; }
 .breakdown th, .breakdown td { border-bottom: 1px solid var(--line); white-space: nowrap; }
+.breakdown th[scope=row] { white-space: normal; overflow-wrap: anywhere; }
 .breakdown thead th { color: var(--muted); font-weight: 600; font-size: .8rem; }
 .breakdown tbody th { font-weight: 500; }
 .breakdown tfoot th, .breakdown tfoot td { font-weight: 600; border-bottom: 0; }
 .breakdown tr.rest th { font-style: italic; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .share { font-variant-numeric: tabular-nums; }
-.bar { display: inline-block; width: 70px; height: 8px; margin-right: .45rem; background: #eaeef2; border-radius: 4px; overflow: hidden; }
+.bar { display: inline-block; width: 160px; height: 8px; margin-right: .45rem; background: #eaeef2; border-radius: 4px; overflow: hidden; }
 .bar span { display: block; height: 100%; background: var(--accent); }
 .empty { color: var(--muted); }
-.status th { font-weight: 600; padding-left: 0; }
+.status th { font-weight: 600; padding-left: 0; white-space: nowrap; }
+.status td { overflow-wrap: anywhere; }
 footer { color: var(--muted); font-size: .8rem; }
 `;
 
@@ -196,8 +199,8 @@ export function landingPage(options: { version: string; telemetryPath: string; s
 <header>
 <h1>Bedrock usage exporter</h1>
 <span class="state ${current.tone}">${escapeHtml(current.text)}</span>
-<p>Amazon Bedrock usage and cost from the AWS bill (Cost Explorer), version ${escapeHtml(options.version)}.</p>
 <nav><a href="${escapeHtml(options.telemetryPath)}">Metrics</a> <a href="/-/healthy">Health</a> <a href="/-/ready">Readiness</a></nav>
+<p>Amazon Bedrock usage and cost from the AWS bill (Cost Explorer), version ${escapeHtml(options.version)}.</p>
 </header>
 ${body}
 <section class="panel" aria-labelledby="status-heading">
