@@ -85,8 +85,8 @@ t.test('every request is counted with its price', async (t) => {
   const served = emulator.stats().requests;
   t.match(text, `bedrock_exporter_cost_explorer_requests_total{operation="GetCostAndUsage",outcome="success"} ${served.GetCostAndUsage}`);
   t.match(text, `bedrock_exporter_cost_explorer_requests_total{operation="GetDimensionValues",outcome="success"} ${served.GetDimensionValues}`);
-  const spend = Number(/^bedrock_exporter_cost_explorer_spend_usd_total (\S+)$/m.exec(text)?.[1]);
-  t.ok(Math.abs(spend - 0.01 * emulator.stats().total) < 1e-9, `spend ${spend} for ${emulator.stats().total} requests`);
+  const spend = /^bedrock_exporter_cost_explorer_spend_usd_total (\S+)$/m.exec(text)?.[1];
+  t.equal(spend, (0.01 * emulator.stats().total).toFixed(2).replace(/\.?0+$/, ''), `exactly a cent per request, no float drift (${emulator.stats().total} requests)`);
 });
 
 t.test('the loop: next refresh after the interval, sooner with backoff after failures', async (t) => {

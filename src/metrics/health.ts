@@ -38,9 +38,15 @@ export class HealthMetrics {
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
+  #paidRequests = 0;
+
   countRequest(operation: string, outcome: Outcome): void {
     this.requests.inc({ operation, outcome });
     // AWS bills answered pages; refused (throttled) and failed requests return no data.
-    if (outcome === 'success') this.spend.inc(PRICE_PER_REQUEST_USD);
+    if (outcome !== 'success') return;
+    this.#paidRequests += 1;
+    // Adding 0.01 over and over drifts (0.12999999999999998); count the requests and price the count.
+    this.spend.reset();
+    this.spend.inc(Math.round(this.#paidRequests * PRICE_PER_REQUEST_USD * 100) / 100);
   }
 }
