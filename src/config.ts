@@ -29,8 +29,11 @@ export interface Config {
 
 type Parser<T> = (raw: unknown, key: string) => T;
 
+/** Keys and paths come from users: anything unusual (an empty name, a newline) is shown quoted. */
+const shown = (key: string): string => (/^[\w.\-[\]]+$/.test(key) ? key : JSON.stringify(key));
+
 const fail = (key: string, problem: string): never => {
-  throw new ConfigError(`${key}: ${problem}`);
+  throw new ConfigError(`${shown(key)}: ${problem}`);
 };
 
 const show = (raw: unknown): string => String(JSON.stringify(raw));
@@ -180,13 +183,13 @@ function readConfigFile(file: string): Map<string, unknown> {
   try {
     source = readFileSync(file, 'utf8');
   } catch (error) {
-    return fail('config.file', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`);
+    return fail('config.file', `cannot read ${JSON.stringify(file)}: ${(error as NodeJS.ErrnoException).code}`);
   }
   let document: unknown;
   try {
     document = parseYaml(source);
   } catch (error) {
-    return fail('config.file', `${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    return fail('config.file', `${JSON.stringify(file)} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   return flattenFile(document, 'config.file');
 }
@@ -229,7 +232,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    return fail('flags', (error as Error).message.replace(/\. To specify.*$/s, ''));
+    // Node's messages run over several lines and end in advice that does not apply here.
+    return fail('flags', (error as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.? To specify .*$/, ''));
   }
   const flags = parsed.values as Record<string, string | string[] | boolean | undefined>;
   const configFile = flags['config.file'] as string | undefined;

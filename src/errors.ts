@@ -11,6 +11,6 @@ export class ExporterError extends Error {
 /** Bad flags, environment or config file: the CLI prints the one-line message and exits 2. */
 export class ConfigError extends ExporterError {
   constructor(message: string, options?: ErrorOptions) {
-    super('BUE_ERR_CONFIG', message, options);
+    super('BUE_ERR_CONFIG', message.replace(/\r?\n/g, '\\n'), options);
   }
 }

@@ -91,8 +91,8 @@ t.test('unknown flags, keys and variables are rejected by name', async (t) => {
 });
 
 t.test('unreadable or invalid files are one-line errors', async (t) => {
-  t.match(failure(['--config.file', join(dir, 'missing.yml')]), /^config\.file: cannot read .*missing\.yml: ENOENT/);
-  t.match(failure(['--config.file', file('bad.yml', 'refresh: [\n')]), /^config\.file: .*bad\.yml is not valid YAML/);
+  t.match(failure(['--config.file', join(dir, 'missing.yml')]), /^config\.file: cannot read ".*missing\.yml": ENOENT/);
+  t.match(failure(['--config.file', file('bad.yml', 'refresh: [\n')]), /^config\.file: ".*bad\.yml" is not valid YAML/);
   t.same(load(['--config.file', file('empty.yml', '')]).config.refresh.intervalMs, 4 * 3_600_000);
   t.equal(load(['--config.file', file('null.yml', 'web:\n  config_file: null\n')]).config.web.configFile, undefined);
 });
