@@ -49,7 +49,8 @@ function describeError(error: unknown): string {
     return 'no AWS credentials found: set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with an IAM role';
   }
   const name = e?.name && e.name !== 'Error' ? `${e.name}: ` : '';
-  return `${name}${e?.message ?? String(error)}`;
+  // The SDK appends advice on further lines; the status and the landing page show one line.
+  return `${name}${e?.message ?? String(error)}`.split('\n')[0]!;
 }
 
 /**
@@ -64,6 +65,7 @@ export class Collector {
   readonly #reportedUnknown = new Set<string>();
   #snapshot: Snapshot | undefined;
   #inFlight: Promise<boolean> | undefined;
+  #started = false;
   #timer: NodeJS.Timeout | undefined;
   #stopping = new AbortController();
   #services: { names: string[]; at: number } | undefined;
@@ -107,17 +109,21 @@ export class Collector {
   refresh(): Promise<boolean> {
     this.#inFlight ??= this.#run().finally(() => {
       this.#inFlight = undefined;
+      this.status.refreshing = false;
     });
     return this.#inFlight;
   }
 
   /** Refreshes now, then every interval (with jitter), sooner with backoff after a failure. */
   start(): void {
+    if (this.#started) return;
+    this.#started = true;
     const loop = async (): Promise<void> => {
       const ok = await this.refresh();
       if (this.#stopping.signal.aborted) return;
       const delay = ok ? this.#nextInterval() : this.#backoff();
       this.status.nextRefreshAt = new Date(this.#clock().getTime() + delay);
+      this.#options.logger.debug({ delayMs: delay, failures: this.status.consecutiveFailures }, 'next refresh scheduled');
       this.#timer = setTimeout(() => void loop(), delay);
     };
     void loop();
@@ -166,8 +172,6 @@ export class Collector {
       health.refreshDuration.set((performance.now() - started) / 1000);
       logger.error({ err: error, failures: this.status.consecutiveFailures }, `refresh failed, keeping the last good snapshot: ${this.status.lastError}`);
       return false;
-    } finally {
-      this.status.refreshing = false;
     }
   }
 
@@ -204,9 +208,8 @@ export class Collector {
 
     const fetched: DayEntry[] = [];
     for (const query of queries) {
-      const stale = ledger.unsettled(days, query.key);
-      if (stale.length === 0) continue;
-      const from = stale[0]!;
+      // Never empty: today is never settled.
+      const from = ledger.unsettled(days, query.key)[0]!;
       const buckets = new Map((await source.fetchDaily(query, from, end, signal)).map((bucket) => [bucket.day, bucket]));
       for (const day of eachDay(from, end)) {
         const bucket = buckets.get(day);
@@ -217,7 +220,11 @@ export class Collector {
     }
     ledger.commit(fetched);
 
-    const entries = queries.flatMap((query) => days.map((day) => ledger.get(day, query.key)).filter((entry) => entry !== undefined));
+    // What was just read wins over the ledger, which may already have evicted some of it (ledger.max_days).
+    const fresh = new Map(fetched.map((entry) => [`${entry.day}|${entry.queryKey}`, entry]));
+    const entries = queries.flatMap((query) =>
+      days.map((day) => fresh.get(`${day}|${query.key}`) ?? ledger.get(day, query.key)).filter((entry) => entry !== undefined),
+    );
     const snapshot = await buildSnapshot(entries, today, this.#classify);
     for (const unknown of snapshot.unrecognized) {
       if (this.#reportedUnknown.has(unknown)) continue;

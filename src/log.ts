@@ -10,6 +10,8 @@ const REDACT = [
   '*.accessKeyId', '*.secretAccessKey', '*.sessionToken', '*.password', '*.authorization', '*.credentials',
   'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie',
   '*.headers.authorization', '*.headers["x-amz-security-token"]',
+  // A request Node could not parse keeps its raw bytes, Authorization header included.
+  'err.rawPacket', '*.rawPacket',
 ];
 
 export function createLogger(options: { level: LogLevel; format: LogFormat; destination?: NodeJS.WritableStream }): Logger {

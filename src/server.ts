@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Collector } from './collector.js';
 import type { Logger } from './log.js';
 import type { HealthMetrics } from './metrics/health.js';
@@ -16,7 +16,36 @@ export interface AppOptions {
   version: string;
   /** TLS, basic auth and headers from --web.config.file. */
   web?: WebConfig;
+  /** Tests shorten these; DEFAULT_HTTP_LIMITS otherwise. */
+  limits?: Partial<HttpLimits>;
 }
+
+/** What one client can hold: slow or stuck clients are cut off, and a flood cannot exhaust file descriptors. */
+export interface HttpLimits {
+  /** The request line and headers must arrive within this (slowloris). */
+  headersTimeoutMs: number;
+  /** The whole request must arrive within this. */
+  requestTimeoutMs: number;
+  /** A socket with no traffic at all is closed after this. */
+  idleTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** How often Node checks the headers and request timeouts. */
+  checkIntervalMs: number;
+  /** Larger request headers get 431. */
+  maxHeaderBytes: number;
+  /** Connections beyond this are closed at once; leaves descriptors for the calls to AWS. */
+  maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  idleTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+  maxHeaderBytes: 16_384,
+  maxConnections: 512,
+};
 
 const EXPOSITION = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -31,19 +60,30 @@ export function acceptsGzip(header: string | undefined): boolean {
 
 /** The HTTP face of the exporter. Every answer is built from memory: no route ever calls AWS. */
 export function buildApp(options: AppOptions): FastifyInstance {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
+  const server = { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs, maxHeaderSize: limits.maxHeaderBytes };
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
-    connectionTimeout: 30_000,
-    keepAliveTimeout: 5_000,
-    requestTimeout: 10_000,
+    logController: new LogController({ disableRequestLogging: true }),
+    connectionTimeout: limits.idleTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
     bodyLimit: 1024,
-    maxParamLength: 100,
+    routerOptions: { maxParamLength: 100 },
     return503OnClosing: true,
-    ...(options.web?.tls ? { https: options.web.tls } : {}),
+    ...(options.web?.tls ? { https: { ...options.web.tls, ...server } } : { http: server }),
   });
+  app.server.maxConnections = limits.maxConnections;
   if (options.web) registerWebSecurity(app, options.web);
   const { collector, health } = options;
+  const routes = [options.telemetryPath, '/-/healthy', '/-/ready', '/'];
+
+  // Every route is read-only: GET (and the HEAD Fastify derives from it). Other methods on a known path get 405.
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0];
+    if (routes.includes(path!)) return reply.code(405).header('allow', 'GET, HEAD').type('text/plain; charset=utf-8').send('Method Not Allowed\n');
+    return reply.code(404).type('text/plain; charset=utf-8').send('Not Found\n');
+  });
 
   // The snapshot's bytes were rendered (and gzipped) once per refresh; only the exporter's own small
   // families are rendered here. Two gzip members in a row are one valid gzip stream.

@@ -41,23 +41,48 @@ export function isThrottling(error: unknown): boolean {
   return THROTTLING.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429;
 }
 
+// Credentials the service refused: the next request resolves them again through the SDK's chain, which
+// otherwise keeps keys without an expiry (environment, shared files) for the life of the client.
+const CREDENTIALS_REFUSED = new Set(['ExpiredTokenException', 'ExpiredToken', 'UnrecognizedClientException', 'InvalidClientTokenId']);
+
+// The SDK hands its client options to the default credential chain; with this, a new client reads
+// ~/.aws/credentials and ~/.aws/config again instead of the copy the SDK caches for the process.
+const READ_SHARED_FILES_AGAIN = { ignoreCache: true };
+
+export function isCredentialsRefused(error: unknown): boolean {
+  return CREDENTIALS_REFUSED.has((error as { name?: string } | undefined)?.name ?? '');
+}
+
 export class CostExplorerSource implements CostSource {
-  readonly client: CostExplorerClient;
+  readonly #options: CostExplorerSourceOptions;
   readonly #maxPages: number;
+  #client: CostExplorerClient;
 
   constructor(options: CostExplorerSourceOptions) {
+    this.#options = options;
     this.#maxPages = options.maxPages;
-    this.client = new CostExplorerClient({
+    this.#client = this.#createClient();
+  }
+
+  #createClient(): CostExplorerClient {
+    const options = this.#options;
+    const client = new CostExplorerClient({
+      ...READ_SHARED_FILES_AGAIN,
       region: options.region,
       maxAttempts: options.maxAttempts,
-      requestHandler: { requestTimeout: options.requestTimeoutMs, connectionTimeout: Math.min(options.requestTimeoutMs, 10_000) },
+      // Without throwOnRequestTimeout the handler only warns on the console and waits for ever.
+      requestHandler: {
+        requestTimeout: options.requestTimeoutMs,
+        throwOnRequestTimeout: true,
+        connectionTimeout: Math.min(options.requestTimeoutMs, 10_000),
+      },
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
     // In the deserialize step, inside the SDK's retry loop: every attempt that reaches the wire is counted.
-    this.client.middlewareStack.add(
+    client.middlewareStack.add(
       (next, context) => async (args) => {
-        const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+        const operation = String(context.commandName).replace(/Command$/, '');
         try {
           const output = await next(args);
           options.onRequest(operation, 'success');
@@ -69,6 +94,19 @@ export class CostExplorerSource implements CostSource {
       },
       { step: 'deserialize', name: 'bedrockExporterRequestCounter', priority: 'high' },
     );
+    return client;
+  }
+
+  async #guard<T>(request: Promise<T>): Promise<T> {
+    try {
+      return await request;
+    } catch (error) {
+      if (isCredentialsRefused(error)) {
+        this.#client.destroy();
+        this.#client = this.#createClient();
+      }
+      throw error;
+    }
   }
 
   async #pages(send: (token: string | undefined) => Promise<{ NextPageToken?: string | undefined }>): Promise<unknown[]> {
@@ -90,9 +128,11 @@ export class CostExplorerSource implements CostSource {
 
   async discoverServices(search: string, start: Day, end: Day, signal?: AbortSignal): Promise<string[]> {
     const pages = await this.#pages((token) =>
-      this.client.send(
-        new GetDimensionValuesCommand({ Dimension: 'SERVICE', SearchString: search, Context: 'COST_AND_USAGE', TimePeriod: { Start: start, End: end }, NextPageToken: token }),
-        { abortSignal: signal },
+      this.#guard(
+        this.#client.send(
+          new GetDimensionValuesCommand({ Dimension: 'SERVICE', SearchString: search, Context: 'COST_AND_USAGE', TimePeriod: { Start: start, End: end }, NextPageToken: token }),
+          { abortSignal: signal },
+        ),
       ),
     );
     return [...new Set(pages.flatMap(decodeDimensionValuesPage))].sort();
@@ -101,16 +141,18 @@ export class CostExplorerSource implements CostSource {
   async fetchDaily(query: PlannedQuery, start: Day, end: Day, signal?: AbortSignal): Promise<DecodedBucket[]> {
     const filter: Expression = { Dimensions: { Key: 'SERVICE', Values: query.services } };
     const pages = await this.#pages((token) =>
-      this.client.send(
-        new GetCostAndUsageCommand({
-          TimePeriod: { Start: start, End: end },
-          Granularity: 'DAILY',
-          Metrics: ['UnblendedCost', 'UsageQuantity'],
-          Filter: filter,
-          GroupBy: query.groupBy.map((Key) => ({ Type: 'DIMENSION', Key })),
-          NextPageToken: token,
-        }),
-        { abortSignal: signal },
+      this.#guard(
+        this.#client.send(
+          new GetCostAndUsageCommand({
+            TimePeriod: { Start: start, End: end },
+            Granularity: 'DAILY',
+            Metrics: ['UnblendedCost', 'UsageQuantity'],
+            Filter: filter,
+            GroupBy: query.groupBy.map((Key) => ({ Type: 'DIMENSION', Key })),
+            NextPageToken: token,
+          }),
+          { abortSignal: signal },
+        ),
       ),
     );
     const service = query.services.length === 1 ? query.services[0] : undefined;
@@ -118,7 +160,7 @@ export class CostExplorerSource implements CostSource {
   }
 
   destroy(): void {
-    this.client.destroy();
+    this.#client.destroy();
   }
 }
 

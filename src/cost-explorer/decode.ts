@@ -18,11 +18,14 @@ export interface DecodedBucket {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
 function amount(metrics: Record<string, unknown>, name: string, where: string): { value: number; unit: string } {
   const metric = metrics[name];
   if (!isRecord(metric)) throw new AnswerError(`${where}: metric ${name} missing`);
   const raw = metric.Amount;
-  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+  // Decimal only: Number() would also take "0x1f", "0b11" or "" and turn a garbled amount into a plausible one.
+  const value = typeof raw === 'string' && DECIMAL.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isFinite(value)) throw new AnswerError(`${where}: ${name} amount ${JSON.stringify(raw)} is not a number`);
   return { value, unit: typeof metric.Unit === 'string' ? metric.Unit : '' };
 }

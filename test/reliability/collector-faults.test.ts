@@ -1,0 +1,108 @@
+// Faults around the refresh rather than in Cost Explorer's answers: a day left out of an answer, a
+// ledger file that cannot be written, a stop while a request hangs, a source that throws anything.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { Collector } from '../../src/collector.js';
+import { loadConfig } from '../../src/config.js';
+import { isCredentialsRefused, isThrottling, type CostSource } from '../../src/cost-explorer/client.js';
+import { Ledger } from '../../src/cost-explorer/ledger.js';
+import { HealthMetrics } from '../../src/metrics/health.js';
+import { dayOf } from '../../src/time.js';
+import { parseExposition } from '../helpers/exposition.js';
+import { capturingLogger, dataPart, startProxy, startRig, truthDifferences, until, watchProcess } from './support.js';
+
+const HOUR = 3_600_000;
+const watcher = watchProcess();
+t.teardown(() => watcher.stop());
+
+t.test('a day Cost Explorer leaves out of its answer is read again next time', async (t) => {
+  let dropToday = true;
+  let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
+  const rig = await startRig({
+    size: 'small',
+    endpoint: async (emulatorUrl) =>
+      (proxy = await startProxy(emulatorUrl, (operation, answer) => {
+        if (operation !== 'GetCostAndUsage' || !dropToday) return answer;
+        const today = dayOf(rig.clock.now);
+        return { ...answer, ResultsByTime: (answer.ResultsByTime as Array<{ TimePeriod: { Start: string } }>).filter((result) => result.TimePeriod.Start !== today) };
+      })).url,
+  });
+  t.teardown(async () => {
+    await rig.close();
+    await proxy!.close();
+  });
+  t.ok(await rig.exporter.collector.refresh(), 'the refresh succeeds without today');
+  const today = dayOf(rig.clock.now);
+  const samples = parseExposition(await rig.metricsText());
+  t.not(truthDifferences(rig.dataset, rig.clock.now, samples).length, 0, 'today is missing from month to date');
+  t.equal(samples.find((s) => s.name === 'bedrock_data_estimated' && s.labels.window === 'month_to_date')?.value, 1, 'and the month is marked estimated');
+  dropToday = false;
+  t.ok(await rig.exporter.collector.refresh());
+  t.same(truthDifferences(rig.dataset, rig.clock.now, parseExposition(await rig.metricsText())), [], `${today} was read again`);
+});
+
+t.test('a ledger file that cannot be written costs a warning, not the refresh', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bue-ledger-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'not-a-folder'), '');
+  const { logger, lines } = capturingLogger('info');
+  const rig = await startRig({ size: 'small', logger, flags: [`--ledger.file=${join(dir, 'not-a-folder', 'ledger.gz')}`] });
+  t.teardown(() => rig.close());
+  t.ok(await rig.exporter.collector.refresh(), 'the refresh succeeds');
+  t.ok(lines.some((line) => line.includes('could not save the ledger file')), 'and says the file could not be saved');
+  t.same(truthDifferences(rig.dataset, rig.clock.now, parseExposition(await rig.metricsText())), []);
+});
+
+t.test('stopping while a request hangs: the refresh is abandoned and nothing is scheduled', async (t) => {
+  const rig = await startRig({ size: 'tiny', flags: ['--aws.request-timeout=10m'] });
+  t.teardown(() => rig.close());
+  const { collector } = rig.exporter;
+  t.ok(await collector.refresh());
+  const good = dataPart(await rig.metricsText());
+  rig.emulator.faults.add({ fault: 'hang' });
+  rig.clock.now = new Date(rig.clock.now.getTime() + 24 * HOUR);
+  // A loop of its own (the exporter's is waiting for its next interval), caught mid-request.
+  collector.start();
+  t.ok(await until(() => collector.status.refreshing, 5_000), 'the loop is refreshing');
+  const scheduled = collector.status.nextRefreshAt;
+  await rig.exporter.apps[0]!.close();
+  await collector.stop();
+  t.notOk(collector.status.refreshing, 'stop waits for the abandoned refresh');
+  t.equal(collector.status.nextRefreshAt, scheduled, 'and no refresh is scheduled after it');
+  t.equal(collector.snapshot?.body.toString(), good, 'the snapshot is the last good one');
+});
+
+t.test('a source that throws anything at all fails the refresh and nothing else', async (t) => {
+  const { config } = loadConfig(['--collection.services=Amazon Bedrock'], {});
+  const thrown: unknown[] = ['a string', null, 42, Object.assign(new Error('two\nlines'), { name: 'Error' }), new TypeError('oops')];
+  const source: CostSource = {
+    discoverServices: async () => [],
+    fetchDaily: async () => {
+      throw thrown.shift();
+    },
+  };
+  const health = new HealthMetrics('test', { processMetrics: false });
+  const { logger } = capturingLogger('info');
+  const collector = new Collector({ source, ledger: new Ledger(10), health, logger, collection: config.collection, refresh: config.refresh });
+  const errors: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    t.notOk(await collector.refresh());
+    errors.push(collector.status.lastError!);
+  }
+  t.same(errors, ['a string', 'null', '42', 'two', 'TypeError: oops'], 'each said in one line');
+  t.equal(collector.status.consecutiveFailures, 5);
+  t.same(watcher.problems, []);
+});
+
+t.test('which SDK errors are throttling, and which refuse the credentials', async (t) => {
+  t.ok(isThrottling({ name: 'ThrottlingException' }));
+  t.ok(isThrottling({ name: 'Whatever', $metadata: { httpStatusCode: 429 } }), 'any 429');
+  t.notOk(isThrottling({ name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }));
+  t.notOk(isThrottling(undefined));
+  t.ok(isCredentialsRefused({ name: 'ExpiredTokenException' }));
+  t.ok(isCredentialsRefused({ name: 'UnrecognizedClientException' }));
+  t.notOk(isCredentialsRefused({ name: 'AccessDeniedException' }), 'a missing permission is not fixed by new keys');
+  t.notOk(isCredentialsRefused(undefined));
+});
