@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import type { CostSource } from './cost-explorer/client.js';
-import { isSettled, type DayEntry, type Ledger } from './cost-explorer/ledger.js';
+import { dayEntries, type DayEntry, type Ledger } from './cost-explorer/ledger.js';
 import { loadLedger, saveLedger } from './cost-explorer/ledger-file.js';
 import { describePlan, planQueries, type PlannedQuery } from './cost-explorer/plan.js';
 import type { Logger } from './log.js';
@@ -210,13 +210,7 @@ export class Collector {
     for (const query of queries) {
       // Never empty: today is never settled.
       const from = ledger.unsettled(days, query.key)[0]!;
-      const buckets = new Map((await source.fetchDaily(query, from, end, signal)).map((bucket) => [bucket.day, bucket]));
-      for (const day of eachDay(from, end)) {
-        const bucket = buckets.get(day);
-        // A day Cost Explorer did not answer for is read again next time.
-        const estimated = bucket?.estimated ?? true;
-        fetched.push({ day, queryKey: query.key, rows: bucket?.rows ?? [], estimated, settled: isSettled(day, today, estimated, collection.settleDays) });
-      }
+      for (const entry of dayEntries(query.key, await source.fetchDaily(query, from, end, signal), from, end, today, collection.settleDays)) fetched.push(entry);
     }
     ledger.commit(fetched);
 

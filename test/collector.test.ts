@@ -122,3 +122,14 @@ t.test('backoff doubles per failure, is capped, and jitters between half and all
   t.equal(backoffDelay(1, 10_000, 25_000, 0), 5_000);
   t.equal(backoffDelay(500, 10_000, 25_000, 1), 25_000, 'no overflow after many failures');
 });
+
+t.test('stop during the first refresh of the loop: abandoned, and nothing is scheduled after it', async (t) => {
+  const { collector, emulator } = await setup(t, '2026-11-20T12:00:00Z', ['--aws.request-timeout=10m']);
+  emulator.faults.add({ fault: 'hang' });
+  collector.start();
+  while (!collector.status.refreshing) await new Promise((resolve) => setTimeout(resolve, 10));
+  await collector.stop();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(collector.status.nextRefreshAt, undefined, 'no next refresh');
+  t.equal(collector.snapshot, undefined);
+});

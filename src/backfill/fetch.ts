@@ -1,5 +1,5 @@
 import type { CostSource } from '../cost-explorer/client.js';
-import { isSettled, type DayEntry, type Ledger } from '../cost-explorer/ledger.js';
+import { dayEntries, type Ledger } from '../cost-explorer/ledger.js';
 import type { PlannedQuery } from '../cost-explorer/plan.js';
 import { addMonths, eachDay, monthStart, type Day } from '../time.js';
 
@@ -37,12 +37,7 @@ export async function fetchChunks(
   onChunk: (done: number, chunk: Chunk, rows: number) => void,
 ): Promise<void> {
   for (const [index, chunk] of chunks.entries()) {
-    const buckets = new Map((await source.fetchDaily(chunk.query, chunk.start, chunk.end)).map((bucket) => [bucket.day, bucket]));
-    const entries: DayEntry[] = eachDay(chunk.start, chunk.end).map((day) => {
-      const bucket = buckets.get(day);
-      const estimated = bucket?.estimated ?? true;
-      return { day, queryKey: chunk.query.key, rows: bucket?.rows ?? [], estimated, settled: isSettled(day, today, estimated, settleDays) };
-    });
+    const entries = dayEntries(chunk.query.key, await source.fetchDaily(chunk.query, chunk.start, chunk.end), chunk.start, chunk.end, today, settleDays);
     ledger.commit(entries);
     onChunk(index + 1, chunk, entries.reduce((count, entry) => count + entry.rows.length, 0));
   }

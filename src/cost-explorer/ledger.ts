@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { daysBetween, type Day } from '../time.js';
+import { daysBetween, eachDay, type Day } from '../time.js';
+import type { DecodedBucket } from './decode.js';
 
 export interface LedgerRow {
   account: string;
@@ -27,6 +28,16 @@ export interface DayEntry {
  */
 export function isSettled(day: Day, today: Day, estimated: boolean, settleDays: number): boolean {
   return !estimated && daysBetween(day, today) >= settleDays;
+}
+
+/** One query's answer over [start, end) as day entries; a day Cost Explorer did not answer for stays unsettled. */
+export function dayEntries(queryKey: string, buckets: readonly DecodedBucket[], start: Day, end: Day, today: Day, settleDays: number): DayEntry[] {
+  const byDay = new Map(buckets.map((bucket) => [bucket.day, bucket]));
+  return eachDay(start, end).map((day) => {
+    const bucket = byDay.get(day);
+    const estimated = bucket?.estimated ?? true;
+    return { day, queryKey, rows: bucket?.rows ?? [], estimated, settled: isSettled(day, today, estimated, settleDays) };
+  });
 }
 
 /** Daily answers per query; settled days are bounded by an LRU over days, unsettled ones are replaced on every refresh. */

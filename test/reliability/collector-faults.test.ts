@@ -63,12 +63,13 @@ t.test('stopping while a request hangs: the refresh is abandoned and nothing is 
   const good = dataPart(await rig.metricsText());
   rig.emulator.faults.add({ fault: 'hang' });
   rig.clock.now = new Date(rig.clock.now.getTime() + 24 * HOUR);
-  // A loop of its own (the exporter's is waiting for its next interval), caught mid-request.
-  collector.start();
-  t.ok(await until(() => collector.status.refreshing, 5_000), 'the loop is refreshing');
+  // The exporter's loop is waiting for its next interval; a refresh of its own is caught mid-request.
+  const pending = collector.refresh();
+  t.ok(await until(() => collector.status.refreshing, 5_000), 'a refresh is under way');
   const scheduled = collector.status.nextRefreshAt;
   await rig.exporter.apps[0]!.close();
   await collector.stop();
+  t.equal(await pending, false, 'the abandoned refresh failed');
   t.notOk(collector.status.refreshing, 'stop waits for the abandoned refresh');
   t.equal(collector.status.nextRefreshAt, scheduled, 'and no refresh is scheduled after it');
   t.equal(collector.snapshot?.body.toString(), good, 'the snapshot is the last good one');
