@@ -1,9 +1,10 @@
 #!/bin/sh
 # Container entry point of bedrock-usage-exporter.
 #
-# Given a command (serve, demo, emulator, backfill, check-config), runs it as is. Given none (or only
-# flags), reads the real AWS account when the container has AWS credentials and runs the demo (the
-# built-in Cost Explorer emulator, no AWS calls) when it has none. Instance profiles (EC2) leave no
+# Given a command (serve, demo, emulator, backfill, check-config), runs it as is; backfill-once is the
+# stack's one-time history backfill. Given none (or only flags), reads the real AWS account when the
+# container has AWS credentials and runs the demo (the built-in Cost Explorer emulator, no AWS calls)
+# when it has none. Instance profiles (EC2) leave no
 # trace in the environment: run the `serve` command explicitly there.
 set -eu
 
@@ -20,7 +21,37 @@ has_aws_credentials() {
   return 1
 }
 
+# The stack's history, once, before Prometheus starts: Cost Explorer's (or, without credentials, the
+# demo organization's) history into Prometheus' data volume, then a marker so a restart skips it.
+backfill_once() {
+  tsdb=${BACKFILL_TSDB:-/prometheus}
+  marker="$tsdb/.bedrock-backfill-done"
+  if [ -e "$marker" ]; then
+    echo "bedrock-usage-exporter: history already backfilled ($(cat "$marker")); nothing to do" >&2
+    return 0
+  fi
+  if has_aws_credentials; then
+    echo "bedrock-usage-exporter: backfilling Cost Explorer's history (13 months) into $tsdb" >&2
+    node "$cli" backfill --tsdb="$tsdb" --rules="${BACKFILL_RULES:-/etc/prometheus/rules/recording.yml}" "$@"
+  else
+    # The same organization as the exporter's demo (seed 42, size demo), so history and live data agree.
+    days=${BACKFILL_DEMO_DAYS:-35}
+    echo "bedrock-usage-exporter: no AWS credentials: backfilling $days days of the demo organization into $tsdb" >&2
+    node "$cli" emulator --listen=127.0.0.1:4510 --size=demo --seed=42 --log.level=warn &
+    until node -e "fetch('http://127.0.0.1:4510/__emulator/stats').then(() => process.exit(0), () => process.exit(1))"; do sleep 1; done
+    AWS_ENDPOINT_URL_COST_EXPLORER=http://127.0.0.1:4510 AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1 \
+      node "$cli" backfill --tsdb="$tsdb" --rules="${BACKFILL_RULES:-/etc/prometheus/rules/recording.yml}" \
+      --from="$(date -u -d "-$days days" +%F)" "$@"
+  fi
+  date -u +%Y-%m-%dT%H:%M:%SZ >"$marker"
+}
+
 case "${1:-}" in
+  backfill-once)
+    shift
+    backfill_once "$@"
+    exit 0
+    ;;
   serve | demo | emulator | backfill | check-config)
     exec node "$cli" "$@"
     ;;

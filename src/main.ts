@@ -19,7 +19,8 @@ Commands:
 Backfill flags (besides the settings below):
   --from DAY         first day to read (default: the oldest Cost Explorer keeps, 13 months back)
   --until TIME       end of the history, RFC 3339 (default: now); set it to when live data starts
-  --output DIR       OpenMetrics files, a week each (default: bedrock-backfill)
+  --output DIR       keep the OpenMetrics files, a week each (default: bedrock-backfill,
+                     or temporary files when --tsdb is given)
   --tsdb DIR         also turn them into Prometheus blocks there (needs promtool)
   --rules FILE       with --tsdb: recording rules to evaluate over the history (needs prometheus)
   --step DURATION    sample spacing, below Prometheus' 5m lookback (default: 4m)

@@ -71,27 +71,43 @@ async function familiesOn(day: Day, entriesOn: (day: Day) => DayEntry[], options
 
 /**
  * OpenMetrics for the samples of `days` (each family once, its series' samples in time order, as
- * the format and promtool want), from the ledger entries of the days they depend on. Sample times
- * stop before `endMs`; returns '' when there is none.
+ * the format and promtool want), from the ledger entries of the days they depend on, handed to
+ * `write` a series at a time so a large organization never needs the whole text in memory. Sample
+ * times stop before `endMs`. Resolves to the number of samples written.
  */
-export async function renderPeriod(days: readonly Day[], entriesOn: (day: Day) => DayEntry[], options: HistoryOptions, endMs = Infinity): Promise<string> {
+export async function writePeriod(
+  days: readonly Day[],
+  entriesOn: (day: Day) => DayEntry[],
+  options: HistoryOptions,
+  write: (chunk: string) => Promise<void> | void,
+  endMs = Infinity,
+): Promise<number> {
   const perDay: DayFamilies[] = [];
   for (const day of days) perDay.push(await familiesOn(day, entriesOn, options, endMs));
-  if (perDay.every((d) => d.times.length === 0)) return '';
   const target = renderLabels([['instance', options.instance], ['job', options.job]]).slice(1, -1);
-  const out: string[] = [];
-  for (const [name, { help }] of perDay[0]!.families) {
-    out.push(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} gauge\n`);
+  let samples = 0;
+  for (const [name, { help }] of perDay[0]?.families ?? []) {
+    await write(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} gauge\n`);
     const keys = new Set(perDay.flatMap((d) => [...d.families.get(name)!.series.keys()]));
     for (const key of [...keys].sort()) {
       const prefix = `${name}${key === '' ? `{${target}}` : `${key.slice(0, -1)},${target}}`} `;
+      const lines: string[] = [];
       for (const { times, families } of perDay) {
         const valueAt = families.get(name)!.series.get(key);
         if (valueAt === undefined) continue;
-        for (let i = 0; i < times.length; i++) out.push(`${prefix}${formatValue(valueAt(i))} ${times[i]! / 1000}\n`);
+        for (let i = 0; i < times.length; i++) lines.push(`${prefix}${formatValue(valueAt(i))} ${times[i]! / 1000}\n`);
       }
+      samples += lines.length;
+      await write(lines.join(''));
     }
   }
-  out.push('# EOF\n');
-  return out.join('');
+  await write('# EOF\n');
+  return samples;
+}
+
+/** The same as one string, for small periods and tests. */
+export async function renderPeriod(days: readonly Day[], entriesOn: (day: Day) => DayEntry[], options: HistoryOptions, endMs = Infinity): Promise<string> {
+  const chunks: string[] = [];
+  const samples = await writePeriod(days, entriesOn, options, (chunk) => void chunks.push(chunk), endMs);
+  return samples === 0 ? '' : chunks.join('');
 }

@@ -1,7 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { fetchChunks, planChunks } from '../backfill/fetch.js';
-import { renderPeriod } from '../backfill/history.js';
+import { writePeriod } from '../backfill/history.js';
 import { createBlocksFromOpenMetrics, createBlocksFromRules, FILE_DAYS } from '../backfill/blocks.js';
 import { parseDuration, type CommandLine, type FlagSpec } from '../config.js';
 import { CostExplorerSource } from '../cost-explorer/client.js';
@@ -28,7 +31,8 @@ export const BACKFILL_FLAGS: FlagSpec = {
 export interface BackfillOptions {
   from: Day;
   untilMs: number;
-  output: string;
+  /** Where the OpenMetrics files stay; without it (only with --tsdb) they are temporary. */
+  output: string | undefined;
   tsdb: string | undefined;
   rules: string[];
   stepMs: number;
@@ -61,7 +65,7 @@ export function backfillOptions(extra: CommandLine['extra'], now: Date): Backfil
   return {
     from,
     untilMs: untilMs - (untilMs % stepMs),
-    output: text('output') ?? 'bedrock-backfill',
+    output: text('output') ?? (tsdb === undefined ? 'bedrock-backfill' : undefined),
     tsdb,
     rules,
     stepMs,
@@ -69,6 +73,18 @@ export function backfillOptions(extra: CommandLine['extra'], now: Date): Backfil
     instance: text('instance') ?? 'exporter:9180',
     dryRun: extra['dry-run'] === true,
   };
+}
+
+/** Writes what `produce` hands over to `file`, waiting when the disk is slower than the producer. */
+async function writeFileInChunks<T>(file: string, produce: (write: (chunk: string) => Promise<void> | void) => Promise<T>): Promise<T> {
+  const stream = createWriteStream(file);
+  const closed = once(stream, 'close');
+  try {
+    return await produce((chunk) => (stream.write(chunk) ? undefined : once(stream, 'drain').then(() => undefined)));
+  } finally {
+    stream.end();
+    await closed;
+  }
 }
 
 export interface BackfillIo {
@@ -129,21 +145,23 @@ export async function runBackfill(commandLine: CommandLine, io: BackfillIo, over
     });
     if (config.ledger.file) await saveLedger(config.ledger.file, ledger);
 
-    await mkdir(options.output, { recursive: true });
-    if (options.tsdb) await mkdir(options.tsdb, { recursive: true });
+    // Without --output the files only feed promtool: they go to a temporary folder, one at a time.
+    const output = options.output ?? (await mkdtemp(join(tmpdir(), 'bedrock-backfill-')));
+    await mkdir(output, { recursive: true });
     const classify = memoizedClassifier();
     const entriesOn = (day: Day) => queries.map((query) => ledger.get(day, query.key)).filter((entry) => entry !== undefined);
     const history = { stepMs: options.stepMs, job: options.job, instance: options.instance, classify };
-    let files = 0;
+    let samples = 0;
     for (let first = addDays(options.from, 1); first <= lastDay; first = addDays(first, FILE_DAYS)) {
       const days = eachDay(first, addDays(first, FILE_DAYS)).filter((day) => day <= lastDay);
-      const file = join(options.output, `bedrock-${first}.om`);
-      await writeFile(file, await renderPeriod(days, entriesOn, history, options.untilMs));
-      files += 1;
+      const file = join(output, `bedrock-${first}.om`);
+      samples += await writeFileInChunks(file, (write) => writePeriod(days, entriesOn, history, write, options.untilMs));
       if (options.tsdb) await createBlocksFromOpenMetrics(file, options.tsdb);
+      if (options.output === undefined) await rm(file);
       io.stderr.write(`history ${first}..${days.at(-1)} written${options.tsdb ? ' and stored as blocks' : ''}\n`);
     }
-    io.stderr.write(`wrote ${files} OpenMetrics files (${FILE_DAYS} days each) to ${options.output}${options.tsdb ? ` and their blocks to ${options.tsdb}` : ''}\n`);
+    if (options.output === undefined) await rm(output, { recursive: true, force: true });
+    io.stderr.write(`${samples} samples${options.output ? ` in ${options.output}` : ''}${options.tsdb ? `, stored as blocks in ${options.tsdb}` : ''}\n`);
     if (options.tsdb && options.rules.length > 0) {
       io.stderr.write(`evaluating recording rules over the history (${options.rules.join(', ')})\n`);
       await createBlocksFromRules(options.tsdb, options.rules, dayStartMs(addDays(options.from, 1)), options.untilMs, { stepMs: options.stepMs });

@@ -58,7 +58,7 @@ t.test('the stack: growth alerts reach the webhook, dashboards have data', async
   const tsdb = join(work, 'data');
   const until = new Date(now.getTime() - 30 * 60_000).toISOString();
   const quiet = { write: () => true };
-  const backfill = loadConfig([`--from=${addDays(today, -36)}`, `--until=${until}`, `--output=${join(work, 'om')}`, `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml', `--instance=${exporterAddress}`], {}, false, BACKFILL_FLAGS);
+  const backfill = loadConfig([`--from=${addDays(today, -36)}`, `--until=${until}`, `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml', `--instance=${exporterAddress}`], {}, false, BACKFILL_FLAGS);
   t.equal(await runBackfill(backfill, { stdout: quiet, stderr: quiet }, { endpoint: emulator.url, credentials }), 0, 'history backfilled');
 
 

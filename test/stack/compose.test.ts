@@ -19,7 +19,7 @@ interface Service {
   ports?: string[];
   volumes?: string[];
   healthcheck?: { test: string[] };
-  depends_on?: string[];
+  depends_on?: Record<string, { condition: string }>;
 }
 interface Compose {
   services: Record<string, Service>;
@@ -67,8 +67,8 @@ t.test('docker-compose validates the file, alone and with the ~/.aws override', 
   t.same(exporter?.volumes, ['/home/someone/.aws:/home/node/.aws:ro'], 'the profile folder reaches the home of the image user, read-only');
 });
 
-t.test('the four services, each image pinned to a version', async (t) => {
-  t.same(Object.keys(compose.services).sort(), ['alertmanager', 'exporter', 'grafana', 'prometheus']);
+t.test('the four services and the one-time backfill, each image pinned to a version', async (t) => {
+  t.same(Object.keys(compose.services).sort(), ['alertmanager', 'backfill', 'exporter', 'grafana', 'prometheus']);
   t.equal(service('exporter').build, '.', 'the exporter is built from the repository Dockerfile');
   for (const name of ['prometheus', 'alertmanager', 'grafana']) t.match(service(name).image, /^[\w./-]+:v?\d+\.\d+\.\d+$/, `${name}: pinned`);
 });
@@ -87,7 +87,7 @@ t.test('every mounted file and folder exists, every named volume is declared', a
       }
     }
   }
-  t.equal(binds, 5, 'prometheus.yml, rules, alertmanager.yml, Grafana provisioning and dashboards');
+  t.equal(binds, 6, 'prometheus.yml, rules (twice: Prometheus and the backfill), alertmanager.yml, Grafana provisioning and dashboards');
 });
 
 t.test('Prometheus scrapes the exporter service and sends alerts to the alertmanager service', async (t) => {
@@ -181,4 +181,17 @@ t.test('docs/stack.md says what the files do', async (t) => {
   t.match(doc, /curl -X POST http:\/\/localhost:9090\/-\/reload/, 'and how to reload it');
   t.match(doc, /^docker build -t bedrock-usage-exporter \.$/m);
   t.match(read('Dockerfile'), /^# bedrock-usage-exporter: docker build -t bedrock-usage-exporter \.$/m, 'the Dockerfile names the same command');
+});
+
+t.test('the backfill runs once, into the data of Prometheus, before Prometheus starts', async (t) => {
+  const backfill = compose.services.backfill as unknown as { build: { context: string; target: string }; command: string[]; restart: string; volumes: string[]; read_only: boolean };
+  t.same(backfill.build, { context: '.', target: 'backfill' }, 'the Dockerfile stage with promtool and prometheus');
+  t.same(backfill.command, ['backfill-once'], 'the entry point mode that skips when the volume says it is done');
+  t.equal(backfill.restart, 'no');
+  t.ok(backfill.read_only);
+  const prometheusData = mounts('prometheus').find((mount) => mount.target === '/prometheus');
+  t.ok(mounts('backfill').some((mount) => mount.source === prometheusData?.source && mount.target === '/prometheus'), 'the same volume as Prometheus');
+  t.ok(mounts('backfill').some((mount) => mount.target === '/etc/prometheus/rules'), 'the recording rules to evaluate over the history');
+  const dependsOn = service('prometheus').depends_on ?? {};
+  t.equal(dependsOn.backfill?.condition, 'service_completed_successfully', 'Prometheus starts once the backfill has finished');
 });

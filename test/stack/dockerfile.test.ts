@@ -89,7 +89,7 @@ t.test('.dockerignore semantics used below', async (t) => {
   t.ok(inContext('anything', ''));
 });
 
-t.test('multi-stage: pinned Node images, stage names unique, COPY --from earlier stages only', async (t) => {
+t.test('multi-stage: pinned images (Node, and Prometheus for its tools), stage names unique, COPY --from earlier stages only', async (t) => {
   t.match(dockerfile.split('\n')[0], /^# syntax=docker\/dockerfile:1/, 'BuildKit syntax (COPY --chmod)');
   t.ok(all.length >= 2, 'several stages');
   const names = all.map((stage) => stage.name);
@@ -97,6 +97,10 @@ t.test('multi-stage: pinned Node images, stage names unique, COPY --from earlier
   const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
   const minimum = Number(/\d+/.exec(engines)?.[0]);
   for (const stage of all) {
+    if (stage.name === 'prometheus-tools') {
+      t.match(stage.image, /^prom\/prometheus:v\d+\.\d+\.\d+$/, 'promtool and prometheus from a pinned Prometheus image');
+      continue;
+    }
     const match = /^node:(\d+)\.\d+\.\d+-[a-z]+-slim$/.exec(stage.image);
     t.ok(match, `${stage.name}: ${stage.image} is a pinned slim Node image`);
     t.ok(Number(match?.[1]) >= minimum, `${stage.name}: Node ${match?.[1]} satisfies engines ${engines}`);
@@ -190,4 +194,13 @@ t.test('the health check command works: 0 when /-/healthy answers 200, 1 otherwi
   t.equal(await check(port), 1, 'an error status');
   await close();
   t.equal(await check(port), 1, 'nothing listening');
+});
+
+t.test('the backfill stage: the exporter plus promtool and prometheus, as the Prometheus user', async (t) => {
+  const backfill = stageNamed('backfill');
+  const last = (keyword: string): string | undefined => backfill.instructions.filter((i) => i.keyword === keyword).at(-1)?.args;
+  t.ok(copies(backfill).some((c) => c.options['from'] === 'prometheus-tools' && c.sources.includes('/bin/promtool') && c.sources.includes('/bin/prometheus')));
+  t.equal(last('USER'), '65534:65534', 'nobody, like the Prometheus image, so the blocks belong to Prometheus');
+  t.same(JSON.parse(last('CMD') ?? '[]'), ['backfill-once']);
+  t.ok(all.indexOf(backfill) < all.indexOf(runtime), 'the runtime stays the last stage: docker build builds the exporter');
 });

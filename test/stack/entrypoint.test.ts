@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -67,4 +67,34 @@ t.test('flags are passed on; an explicit command is run as given', async (t) => 
   t.same(start({ AWS_PROFILE: 'x' }, ['demo']).argv, ['/app/dist/cli.js', 'demo'], 'the demo despite credentials');
   for (const command of ['emulator', 'backfill', 'check-config']) t.equal(start({}, [command]).argv[1], command);
   t.equal(start({}, [], '').argv[1], 'demo', 'no HOME at all');
+});
+
+t.test('backfill-once: history into the data volume once, then never again', async (t) => {
+  const tsdb = mkdtempSync(join(tmpdir(), 'entrypoint-tsdb-'));
+  const demo = start({ BACKFILL_TSDB: tsdb }, ['backfill-once']);
+  t.equal(demo.status, 0);
+  t.match(demo.said, /no AWS credentials: backfilling 35 days of the demo organization/);
+  t.ok(demo.argv.includes('emulator') && demo.argv.includes('--seed=42') && demo.argv.includes('--size=demo'), 'the demo organization, as the exporter serves it');
+  const fromDay = new Date(Date.now() - 35 * 86_400_000).toISOString().slice(0, 10);
+  t.ok(demo.argv.includes('backfill') && demo.argv.includes(`--tsdb=${tsdb}`) && demo.argv.includes(`--from=${fromDay}`), `backfill from ${fromDay}`);
+  t.ok(demo.argv.includes('--rules=/etc/prometheus/rules/recording.yml'));
+  t.ok(existsSync(join(tsdb, '.bedrock-backfill-done')), 'done: the marker is written');
+
+  const again = start({ BACKFILL_TSDB: tsdb }, ['backfill-once']);
+  t.equal(again.status, 0);
+  t.same(again.argv, [''], 'a restart runs nothing');
+  t.match(again.said, /already backfilled/);
+
+  const real = mkdtempSync(join(tmpdir(), 'entrypoint-tsdb-'));
+  const account = start({ BACKFILL_TSDB: real, AWS_PROFILE: 'billing' }, ['backfill-once', '--dry-run']);
+  t.same(account.argv, ['/app/dist/cli.js', 'backfill', `--tsdb=${real}`, '--rules=/etc/prometheus/rules/recording.yml', '--dry-run'], 'the whole window of the real account; extra flags passed on');
+});
+
+t.test('backfill-once: a failed backfill leaves no marker, so the next start tries again', async (t) => {
+  const failing = mkdtempSync(join(tmpdir(), 'entrypoint-bin-'));
+  writeFileSync(join(failing, 'node'), '#!/bin/sh\ncase " $* " in *" backfill "*) exit 1;; esac\nexit 0\n', { mode: 0o755 });
+  const tsdb = mkdtempSync(join(tmpdir(), 'entrypoint-tsdb-'));
+  const result = spawnSync('sh', [SCRIPT, 'backfill-once'], { env: { PATH: `${failing}:/usr/bin:/bin`, HOME: tsdb, BACKFILL_TSDB: tsdb, AWS_PROFILE: 'x' }, encoding: 'utf8' });
+  t.not(result.status, 0);
+  t.notOk(existsSync(join(tsdb, '.bedrock-backfill-done')));
 });
