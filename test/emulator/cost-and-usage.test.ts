@@ -1,24 +1,18 @@
 import t, { type Test } from 'tap';
-import { CostExplorerClient, GetCostAndUsageCommand, GetDimensionValuesCommand, type GetCostAndUsageCommandInput, type GetCostAndUsageCommandOutput } from '@aws-sdk/client-cost-explorer';
+import { GetCostAndUsageCommand, GetDimensionValuesCommand, type GetCostAndUsageCommandInput, type GetCostAndUsageCommandOutput } from '@aws-sdk/client-cost-explorer';
 import { addDays, eachDay } from '../../src/time.js';
 import { generateDataset, type Dataset, type LineItem } from '../../src/emulator/dataset.js';
-import { startEmulator, type EmulatorOptions } from '../../src/emulator/server.js';
+import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { totals } from '../../src/emulator/truth.js';
 import { formatAmount } from '../../src/emulator/metrics.js';
+import { emulatorWithClient } from '../helpers/emulator-client.js';
 
 const TODAY = '2026-11-20';
 const NOW = new Date('2026-11-20T12:00:00Z');
 const DATASET = generateDataset({ seed: 11, size: 'small', today: TODAY });
 
 async function setup(t: Test, options: Partial<EmulatorOptions> = {}) {
-  const emulator = await startEmulator({ dataset: DATASET, clock: () => NOW, ...options });
-  const client = new CostExplorerClient({
-    region: 'us-east-1', endpoint: emulator.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1,
-  });
-  t.teardown(async () => {
-    client.destroy();
-    await emulator.close();
-  });
+  const { emulator, client } = await emulatorWithClient(t, DATASET, NOW, options);
   const query = (input: GetCostAndUsageCommandInput) => client.send(new GetCostAndUsageCommand(input));
   return { emulator, client, query };
 }

@@ -4,7 +4,8 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import { addDays, eachDay } from '../../src/time.js';
 import { generateDataset } from '../../src/emulator/dataset.js';
-import { startEmulator, type EmulatorOptions } from '../../src/emulator/server.js';
+import type { EmulatorOptions } from '../../src/emulator/server.js';
+import { emulatorWithClient } from '../helpers/emulator-client.js';
 
 const TODAY = '2026-11-20';
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -12,14 +13,7 @@ const DATASET = generateDataset({ seed: 21, size: 'demo', today: TODAY });
 const PERIOD = { Start: '2026-10-01', End: '2026-11-20' };
 
 async function setup(t: Test, options: Partial<EmulatorOptions> = {}) {
-  const emulator = await startEmulator({ dataset: DATASET, clock: () => NOW, ...options });
-  const client = new CostExplorerClient({
-    region: 'us-east-1', endpoint: emulator.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1,
-  });
-  t.teardown(async () => {
-    client.destroy();
-    await emulator.close();
-  });
+  const { emulator, client } = await emulatorWithClient(t, DATASET, NOW, options);
   const values = (input: Partial<GetDimensionValuesCommandInput>) =>
     client.send(new GetDimensionValuesCommand({ TimePeriod: PERIOD, Dimension: 'SERVICE', ...input } as GetDimensionValuesCommandInput));
   const forecast = (input: Partial<GetCostForecastCommandInput>) =>

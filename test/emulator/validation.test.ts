@@ -1,21 +1,15 @@
 import t, { type Test } from 'tap';
-import { CostExplorerClient, GetCostAndUsageCommand, type GetCostAndUsageCommandInput } from '@aws-sdk/client-cost-explorer';
+import { GetCostAndUsageCommand, type GetCostAndUsageCommandInput } from '@aws-sdk/client-cost-explorer';
 import { generateDataset } from '../../src/emulator/dataset.js';
-import { startEmulator, type EmulatorOptions } from '../../src/emulator/server.js';
+import type { EmulatorOptions } from '../../src/emulator/server.js';
+import { emulatorWithClient } from '../helpers/emulator-client.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const DATASET = generateDataset({ seed: 2, size: 'tiny', today: '2026-11-20' });
 const VALID: GetCostAndUsageCommandInput = { TimePeriod: { Start: '2026-11-01', End: '2026-11-20' }, Granularity: 'DAILY', Metrics: ['UnblendedCost'] };
 
 async function setup(t: Test, options: Partial<EmulatorOptions> = {}) {
-  const emulator = await startEmulator({ dataset: DATASET, clock: () => NOW, ...options });
-  const client = new CostExplorerClient({
-    region: 'us-east-1', endpoint: emulator.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1,
-  });
-  t.teardown(async () => {
-    client.destroy();
-    await emulator.close();
-  });
+  const { emulator, client } = await emulatorWithClient(t, DATASET, NOW, options);
   /** The error the SDK surfaces for this input. */
   const failure = async (input: Partial<GetCostAndUsageCommandInput>) => {
     try {
