@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import {
-  CostExplorerClient, GetCostForecastCommand, GetDimensionValuesCommand, type GetCostForecastCommandInput, type GetDimensionValuesCommandInput,
+  GetCostForecastCommand, GetDimensionValuesCommand, type GetCostForecastCommandInput, type GetDimensionValuesCommandInput,
 } from '@aws-sdk/client-cost-explorer';
 import { addDays, eachDay } from '../../src/time.js';
 import { generateDataset } from '../../src/emulator/dataset.js';
