@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
-import { startRig } from '../test/reliability/support.js';
+import { startRig } from '../test/helpers/rig.js';
 
 const { values } = parseArgs({
   options: {

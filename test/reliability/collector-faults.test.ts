@@ -11,7 +11,7 @@ import { Ledger } from '../../src/cost-explorer/ledger.js';
 import { HealthMetrics } from '../../src/metrics/health.js';
 import { dayOf } from '../../src/time.js';
 import { parseExposition } from '../helpers/exposition.js';
-import { capturingLogger, dataPart, startProxy, startRig, truthDifferences, until, watchProcess } from './support.js';
+import { capturingLogger, dataPart, startProxy, startRig, truthDifferences, until, watchProcess } from '../helpers/rig.js';
 
 const HOUR = 3_600_000;
 const watcher = watchProcess();

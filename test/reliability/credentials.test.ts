@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { parseExposition } from '../helpers/exposition.js';
-import { dataPart, gauge, startProxy, startRig, truthDifferences, watchProcess, type Proxy } from './support.js';
+import { dataPart, gauge, startProxy, startRig, truthDifferences, watchProcess, type Proxy } from '../helpers/rig.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bue-creds-'));
 const file = join(dir, 'credentials');

@@ -5,7 +5,7 @@ import t from 'tap';
 import { Ledger } from '../../src/cost-explorer/ledger.js';
 import type { Fault } from '../../src/emulator/faults.js';
 import { parseExposition } from '../helpers/exposition.js';
-import { capturingLogger, counter, dataPart, gauge, startProxy, startRig, truthDifferences, until, watchProcess } from './support.js';
+import { capturingLogger, counter, dataPart, gauge, startProxy, startRig, truthDifferences, until, watchProcess } from '../helpers/rig.js';
 
 const ATTEMPTS = 3;
 const HOUR = 3_600_000;

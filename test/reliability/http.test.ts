@@ -9,7 +9,7 @@ import bcrypt from 'bcryptjs';
 import { pino } from 'pino';
 import t, { type Test } from 'tap';
 import { buildApp, DEFAULT_HTTP_LIMITS, type HttpLimits } from '../../src/server.js';
-import { dataPart, startRig, until, type Rig } from './support.js';
+import { dataPart, startRig, until, type Rig } from '../helpers/rig.js';
 
 const PATHS = ['/metrics', '/', '/-/healthy', '/-/ready'];
 

@@ -13,7 +13,7 @@ import { createLogger } from '../../src/log.js';
 import { generateDataset } from '../../src/emulator/dataset.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { runCli } from '../helpers/cli.js';
-import { startRig, watchProcess } from './support.js';
+import { startRig, watchProcess } from '../helpers/rig.js';
 
 const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1';
 const SESSION_TOKEN = 'FwoGZXIvYXdzEXAMPLESESSIONTOKENdGhpcyBpcyBhIHRlc3Q';

@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import type { Fault, FaultRule } from '../../src/emulator/faults.js';
 import { parseExposition } from '../helpers/exposition.js';
-import { dataPart, gauge, startRig, truthDifferences, watchProcess } from './support.js';
+import { dataPart, gauge, startRig, truthDifferences, watchProcess } from '../helpers/rig.js';
 
 export interface SoakOptions {
   days: number;

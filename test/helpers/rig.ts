@@ -1,4 +1,4 @@
-// Shared by the reliability tests and the soak/load benches: the product on loopback (emulator and
+// Shared by the tests (through stack.ts for tap) and the soak/load benches: the product on loopback (emulator and
 // exporter with the real SDK), ground-truth comparison, and watchers for what must never happen.
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,9 @@ import { parseExposition, sumBy, type Sample } from '../helpers/exposition.js';
 export interface RigOptions {
   now?: string;
   size?: 'tiny' | 'small' | 'demo' | 'large';
+  scenario?: 'default' | 'growth';
+  /** Instead of a generated one. */
+  dataset?: Dataset;
   seed?: number;
   pageSize?: number;
   faults?: FaultRule[];
@@ -42,7 +45,7 @@ export interface Rig {
 
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const clock = { now: new Date(options.now ?? '2026-11-20T12:00:00Z') };
-  const dataset = generateDataset({ seed: options.seed ?? 7, size: options.size ?? 'small', today: dayOf(clock.now) });
+  const dataset = options.dataset ?? generateDataset({ seed: options.seed ?? 7, size: options.size ?? 'small', today: dayOf(clock.now), scenario: options.scenario ?? 'default' });
   const emulator = await startEmulator({ dataset, clock: () => clock.now, pageSize: options.pageSize ?? 500, faults: options.faults ?? [] });
   const { config } = loadConfig(['--web.listen-address=127.0.0.1:0', '--aws.max-attempts=1', ...(options.flags ?? [])], {});
   const credentials = options.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' };
