@@ -20,19 +20,18 @@ export function family(name: string, help: string, type: Family['type'] = 'gauge
 const escapeLabelValue = (value: string): string => value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 const escapeHelp = (value: string): string => value.replace(/[\\\n]/g, (c) => (c === '\n' ? '\\n' : '\\\\'));
 
-/** Labels with an empty value do not apply and are left out. */
+/**
+ * Labels with an empty value do not apply and are left out. Joined rather than concatenated: the result
+ * is one flat string, which sorts several times faster than a tree of concatenations.
+ */
 export function renderLabels(labels: Labels): string {
-  let out = '';
+  const parts: string[] = [];
   for (const [name, value] of labels) {
-    if (value === '') continue;
-    out += `${out === '' ? '{' : ','}${name}="${escapeLabelValue(value)}"`;
+    if (value !== '') parts.push(parts.length === 0 ? '{' : ',', name, '="', escapeLabelValue(value), '"');
   }
-  return out === '' ? '' : `${out}}`;
-}
-
-export function add(target: Family, labels: Labels, value: number): void {
-  const key = renderLabels(labels);
-  target.series.set(key, (target.series.get(key) ?? 0) + value);
+  if (parts.length === 0) return '';
+  parts.push('}');
+  return parts.join('');
 }
 
 export function set(target: Family, labels: Labels, value: number): void {
@@ -47,16 +46,29 @@ export function formatValue(value: number): string {
   return String(Number(value.toPrecision(15)));
 }
 
-export async function render(families: readonly Family[], pacer = new Pacer()): Promise<string> {
-  const parts: string[] = [];
+/** The text in slices of about one pacer slice each: joined, they are the whole text. */
+export async function renderSlices(families: readonly Family[], pacer = new Pacer()): Promise<string[]> {
+  // Joined a slice at a time: one join of 100k lines would hold the event loop for tens of ms.
+  const slices: string[] = [];
+  let parts: string[] = [];
+  const pause = async (): Promise<void> => {
+    slices.push(parts.join(''));
+    parts = [];
+    await pacer.pause();
+  };
   for (const f of families) {
     parts.push(`# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`);
     const keys = [...f.series.keys()].sort();
-    if (pacer.due()) await pacer.pause();
+    if (pacer.due()) await pause();
     for (const key of keys) {
       parts.push(`${f.name}${key} ${formatValue(f.series.get(key)!)}\n`);
-      if (pacer.due()) await pacer.pause();
+      if (pacer.due()) await pause();
     }
   }
-  return parts.join('');
+  slices.push(parts.join(''));
+  return slices;
+}
+
+export async function render(families: readonly Family[], pacer = new Pacer()): Promise<string> {
+  return (await renderSlices(families, pacer)).join('');
 }

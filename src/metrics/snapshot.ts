@@ -1,9 +1,9 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { classifyUsage, type UsageClass } from '../billing/usage-type.js';
-import type { DayEntry } from '../cost-explorer/ledger.js';
+import type { DayEntry, LedgerRow } from '../cost-explorer/ledger.js';
 import { addDays, dayStartMs, monthStart, type Day } from '../time.js';
-import { add, family, render, set, type Family } from './exposition.js';
+import { family, renderLabels, renderSlices, set, type Family } from './exposition.js';
 import { Pacer } from './pacer.js';
 
 const gzipAsync = promisify(gzip);
@@ -31,7 +31,8 @@ export interface Summary {
 }
 
 export interface Snapshot {
-  text: string;
+  /** The exposition text, decoded from `body` on each read (for tests and tools, not the serving path). */
+  readonly text: string;
   /** The text as served, and gzipped once for clients that accept it. */
   body: Buffer;
   gzipped: Buffer;
@@ -78,6 +79,48 @@ const addTotals = (map: Map<string, Totals>, key: string, cost: number, tokens: 
   map.set(key, totals);
 };
 
+const addTo = (target: Family, key: string, value: number): void => void target.series.set(key, (target.series.get(key) ?? 0) + value);
+
+/** A row's classification and the rendered label sets of its series: info, cost, and tokens or (other kinds) usage. */
+interface RowSeries {
+  c: UsageClass;
+  info: string;
+  cost: string;
+  measure: string;
+}
+
+const child = <V>(map: Map<string, V>, key: string, make: () => V): V => {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+};
+
+/**
+ * A month holds the same account x usage type on many days: each is classified and its label sets
+ * rendered once per aggregation. Nested maps find them again without building a key string per row,
+ * which saves most of a large refresh's work and garbage.
+ */
+function rowSeries(classify: Classifier): (row: LedgerRow) => RowSeries {
+  const memo = new Map<string, Map<string, Map<string, Map<string, RowSeries>>>>();
+  return (row) => {
+    const byAccount = child(child(child(memo, row.service, () => new Map()), row.usageType, () => new Map()), row.unit, () => new Map<string, RowSeries>());
+    return child(byAccount, row.account, () => {
+      const c = classify(row.service, row.usageType, row.unit);
+      const where = [['account', row.account], ['region', c.region], ['model', c.model], ['provider', c.provider]] as const;
+      return {
+        c,
+        info: renderLabels([['usage_type', row.usageType], ['service', row.service], ['model', c.model], ['provider', c.provider], ['region', c.region],
+          ['kind', c.kind], ['direction', c.direction], ['tier', c.tier], ['route', c.route]]),
+        cost: renderLabels([...where, ['kind', c.kind], ['direction', c.direction], ['tier', c.tier], ['route', c.route]]),
+        measure: renderLabels(c.kind === 'tokens' ? [...where, ['direction', c.direction], ['tier', c.tier], ['route', c.route]] : [...where, ['kind', c.kind], ['unit', c.unit]]),
+      };
+    });
+  };
+}
+
 /** The gauges of the contract for `today`, before rendering: what a snapshot and the backfill share. */
 export interface Aggregate {
   /** In exposition order: daily tokens, cost, usage; the same month to date; info; data day; estimated. */
@@ -104,6 +147,7 @@ export async function aggregate(entries: Iterable<DayEntry>, today: Day, classif
     estimated: { daily: false, monthToDate: false },
   };
   let sawDaily = false;
+  const seriesOf = rowSeries(classify);
 
   for (const entry of entries) {
     const inWindows: Window[] = [];
@@ -117,7 +161,8 @@ export async function aggregate(entries: Iterable<DayEntry>, today: Day, classif
 
     for (const row of entry.rows) {
       if (pacer.due()) await pacer.pause();
-      const c = classify(row.service, row.usageType, row.unit);
+      const series = seriesOf(row);
+      const { c } = series;
       const tokens = c.kind === 'tokens' ? row.quantity * c.tokensPerUnit : 0;
       if (tokens !== 0) {
         const perModel = summary.tokensByDay.get(entry.day) ?? new Map<string, number>();
@@ -127,15 +172,13 @@ export async function aggregate(entries: Iterable<DayEntry>, today: Day, classif
       if (inWindows.length === 0) continue;
 
       if (c.kind === 'unknown') unrecognized.add(`${row.service}|${row.usageType}`);
-      set(info, [['usage_type', row.usageType], ['service', row.service], ['model', c.model], ['provider', c.provider], ['region', c.region],
-        ['kind', c.kind], ['direction', c.direction], ['tier', c.tier], ['route', c.route]], 1);
+      info.series.set(series.info, 1);
 
       for (const window of inWindows) {
         const f = families[window];
-        const where = [['account', row.account], ['region', c.region], ['model', c.model], ['provider', c.provider]] as const;
-        add(f.cost, [...where, ['kind', c.kind], ['direction', c.direction], ['tier', c.tier], ['route', c.route]], row.cost);
-        if (c.kind === 'tokens') add(f.tokens, [...where, ['direction', c.direction], ['tier', c.tier], ['route', c.route]], tokens);
-        else add(f.usage, [...where, ['kind', c.kind], ['unit', c.unit]], row.quantity);
+        addTo(f.cost, series.cost, row.cost);
+        if (c.kind === 'tokens') addTo(f.tokens, series.measure, tokens);
+        else addTo(f.usage, series.measure, row.quantity);
         const totals = window === 'daily' ? summary.daily : summary.monthToDate;
         totals.cost += row.cost;
         totals.tokens += tokens;
@@ -163,10 +206,18 @@ export async function aggregate(entries: Iterable<DayEntry>, today: Day, classif
 /** The snapshot a refresh swaps in: aggregated, rendered and gzipped once. */
 export async function buildSnapshot(entries: Iterable<DayEntry>, today: Day, classify: Classifier, pacer = new Pacer()): Promise<Snapshot> {
   const { families, summary, unrecognized } = await aggregate(entries, today, classify, pacer);
-  const text = await render(families, pacer);
-  const body = Buffer.from(text);
+  // Encoded a slice at a time: encoding (and keeping) the whole text as one string would hold the event
+  // loop for tens of ms on a large organization. Nothing on the serving path reads `text`.
+  const chunks: Buffer[] = [];
+  for (const slice of await renderSlices(families, pacer)) {
+    chunks.push(Buffer.from(slice));
+    await pacer.pause();
+  }
+  const body = Buffer.concat(chunks);
   return {
-    text,
+    get text() {
+      return body.toString('utf8');
+    },
     body,
     gzipped: await gzipAsync(body),
     summary,

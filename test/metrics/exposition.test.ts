@@ -1,5 +1,5 @@
 import t from 'tap';
-import { add, family, formatValue, render, renderLabels, set } from '../../src/metrics/exposition.js';
+import { family, formatValue, render, renderLabels, set } from '../../src/metrics/exposition.js';
 
 t.test('labels: empty values are left out, values escaped', async (t) => {
   t.equal(renderLabels([]), '');
@@ -8,11 +8,10 @@ t.test('labels: empty values are left out, values escaped', async (t) => {
   t.equal(renderLabels([['v', 'a"b\\c\nd']]), '{v="a\\"b\\\\c\\nd"}');
 });
 
-t.test('series with the same labels add up; set replaces', async (t) => {
+t.test('set replaces a series; families render sorted with their type', async (t) => {
   const f = family('x_total', 'help', 'counter');
-  add(f, [['a', '1']], 0.1);
-  add(f, [['a', '1']], 0.2);
-  add(f, [['a', '2'], ['b', '']], 5);
+  set(f, [['a', '2'], ['b', '']], 5);
+  set(f, [['a', '1']], 0.1 + 0.2);
   set(f, [['a', '2']], 7);
   t.equal(f.series.size, 2);
   t.equal(await render([f]), '# HELP x_total help\n# TYPE x_total counter\nx_total{a="1"} 0.3\nx_total{a="2"} 7\n');
