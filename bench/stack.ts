@@ -1,0 +1,105 @@
+// The product on loopback for benchmarks (test/helpers/stack.ts without tap): the emulator, and the
+// exporter or its collector talking to it with the real SDK, on a clock the benchmark moves.
+import { pino } from 'pino';
+import { Collector } from '../src/collector.js';
+import { startExporter, type Exporter } from '../src/commands/serve.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { CostExplorerSource, type CostSource } from '../src/cost-explorer/client.js';
+import type { DecodedBucket } from '../src/cost-explorer/decode.js';
+import type { PlannedQuery } from '../src/cost-explorer/plan.js';
+import { Ledger } from '../src/cost-explorer/ledger.js';
+import type { Dataset } from '../src/emulator/dataset.js';
+import { startEmulator, type Emulator } from '../src/emulator/server.js';
+import { HealthMetrics } from '../src/metrics/health.js';
+import type { Day } from '../src/time.js';
+import { VERSION } from '../src/version.js';
+
+export const silentLogger = () => pino({ level: 'silent' });
+
+export const configFrom = (flags: string[] = []): Config => loadConfig(['--web.listen-address=127.0.0.1:0', ...flags], {}).config;
+
+const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+
+/**
+ * Passes calls through and remembers how many rows each answer had (a day without groups still takes
+ * a row), so that the pages it would take at any page size can be counted: ceil(rows / page size).
+ */
+export class CountingSource implements CostSource {
+  readonly costAndUsageRows: number[] = [];
+  readonly dimensionValues: number[] = [];
+  readonly #inner: CostSource;
+
+  constructor(inner: CostSource) {
+    this.#inner = inner;
+  }
+
+  async discoverServices(search: string, start: Day, end: Day, signal?: AbortSignal): Promise<string[]> {
+    const names = await this.#inner.discoverServices(search, start, end, signal);
+    this.dimensionValues.push(names.length);
+    return names;
+  }
+
+  async fetchDaily(query: PlannedQuery, start: Day, end: Day, signal?: AbortSignal): Promise<DecodedBucket[]> {
+    const buckets = await this.#inner.fetchDaily(query, start, end, signal);
+    this.costAndUsageRows.push(buckets.reduce((rows, bucket) => rows + Math.max(1, bucket.rows.length), 0));
+    return buckets;
+  }
+
+  pages(pageSize: number): { costAndUsage: number; dimensionValues: number } {
+    const pages = (counts: number[]) => counts.reduce((sum, count) => sum + Math.max(1, Math.ceil(count / pageSize)), 0);
+    return { costAndUsage: pages(this.costAndUsageRows), dimensionValues: pages(this.dimensionValues) };
+  }
+}
+
+export interface Stack {
+  clock: { now: Date };
+  emulator: Emulator;
+  /** The exporter as `serve` runs it; its first refresh is under way (`collector.refresh()` joins it). */
+  startExporter(config: Config): Promise<Exporter>;
+  /** The exporter's collector alone (no HTTP), over a CountingSource; refreshes only when asked. */
+  collector(config: Config): { collector: Collector; source: CountingSource };
+  close(): Promise<void>;
+}
+
+export async function startStack(options: { dataset: Dataset; now: Date; pageSize: number }): Promise<Stack> {
+  const clock = { now: options.now };
+  const emulator = await startEmulator({ dataset: options.dataset, clock: () => clock.now, pageSize: options.pageSize });
+  const closers: Array<() => Promise<void> | void> = [];
+  return {
+    clock,
+    emulator,
+    async startExporter(config) {
+      const exporter = await startExporter(config, silentLogger(), { endpoint: emulator.url, credentials: CREDENTIALS, clock: () => clock.now, processMetrics: false });
+      closers.push(() => exporter.close());
+      return exporter;
+    },
+    collector(config) {
+      const health = new HealthMetrics(VERSION, { processMetrics: false });
+      const real = new CostExplorerSource({
+        region: config.aws.region,
+        maxAttempts: config.aws.maxAttempts,
+        requestTimeoutMs: config.aws.requestTimeoutMs,
+        maxPages: config.collection.maxPages,
+        onRequest: (operation, outcome) => health.countRequest(operation, outcome),
+        endpoint: emulator.url,
+        credentials: CREDENTIALS,
+      });
+      closers.push(() => real.destroy());
+      const source = new CountingSource(real);
+      const collector = new Collector({
+        source,
+        ledger: new Ledger(config.ledger.maxDays),
+        health,
+        logger: silentLogger(),
+        collection: config.collection,
+        refresh: config.refresh,
+        clock: () => clock.now,
+      });
+      return { collector, source };
+    },
+    async close() {
+      for (const close of closers.splice(0)) await close();
+      await emulator.close();
+    },
+  };
+}
