@@ -114,9 +114,9 @@ export class Collector {
     return this.#inFlight;
   }
 
-  /** Refreshes now, then every interval (with jitter), sooner with backoff after a failure. */
-  start(): void {
-    if (this.#started) return;
+  /** Refreshes now, then every interval (with jitter), sooner with backoff after a failure; false when already started. */
+  start(): boolean {
+    if (this.#started) return false;
     this.#started = true;
     const loop = async (): Promise<void> => {
       const ok = await this.refresh();
@@ -127,6 +127,7 @@ export class Collector {
       this.#timer = setTimeout(() => void loop(), delay);
     };
     void loop();
+    return true;
   }
 
   async stop(): Promise<void> {

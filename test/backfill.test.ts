@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { BACKFILL_FLAGS, runBackfill } from '../src/commands/backfill.js';
 import { loadConfig } from '../src/config.js';
+import { Ledger } from '../src/cost-explorer/ledger.js';
+import { saveLedger } from '../src/cost-explorer/ledger-file.js';
 import { generateDataset } from '../src/emulator/dataset.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { totals } from '../src/emulator/truth.js';
@@ -32,8 +34,12 @@ async function backfill(t: Test, args: string[]) {
 
 t.test('dry run: the plan and its price, nothing read', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bue-backfill-'));
-  const { code, stdout, emulator } = await backfill(t, ['--dry-run', `--output=${join(dir, 'om')}`]);
+  const saved = new Ledger(10);
+  saved.commit([{ day: '2026-11-01', queryKey: 'service:Amazon Bedrock', rows: [], estimated: false, settled: true }]);
+  await saveLedger(join(dir, 'ledger.gz'), saved);
+  const { code, stdout, stderr, emulator } = await backfill(t, ['--dry-run', `--output=${join(dir, 'om')}`, `--ledger.file=${join(dir, 'ledger.gz')}`]);
   t.equal(code, 0);
+  t.match(stderr, /reusing 1 settled days from .*ledger\.gz/, 'the exporter\'s settled days are not read again');
   t.match(stdout, /^backfill 2025-10-01 \.\. 2026-11-20 \(416 days\) from \d+ Bedrock services/m, 'the full retention window by default');
   t.match(stdout, /at least \d+ more \(\$\d+\.\d\d\)/);
   t.equal(emulator.stats().requests.GetCostAndUsage ?? 0, 0, 'no GetCostAndUsage before the go-ahead');

@@ -110,7 +110,8 @@ t.test('the loop: next refresh after the interval, sooner with backoff after fai
 
 t.test('the loop schedules the regular interval after a success and stops cleanly', async (t) => {
   const { clock, collector } = await setup(t, '2026-11-20T12:00:00Z', ['--refresh.interval=4h', '--refresh.jitter=0.5']);
-  collector.start();
+  t.equal(collector.start(), true);
+  t.equal(collector.start(), false, 'a second start() starts no second loop');
   t.ok(await collector.refresh());
   await new Promise((resolve) => setImmediate(resolve));
   t.equal(collector.status.nextRefreshAt!.getTime() - clock.now.getTime(), 4 * 3_600_000, 'random 0.5 is the middle of the jitter');

@@ -126,3 +126,34 @@ t.test('acceptsGzip reads Accept-Encoding as RFC 9110 does', async (t) => {
   t.notOk(acceptsGzip('gzip;q=0'));
   t.notOk(acceptsGzip('x-gzip2'));
 });
+
+t.test('a listen address in use: startExporter rejects and leaves nothing running', async (t) => {
+  const { createServer } = await import('node:net');
+  const { main } = await import('../src/main.js');
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+  const port = (blocker.address() as { port: number }).port;
+  const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: { AWS_ENDPOINT_URL_COST_EXPLORER: 'http://127.0.0.1:9' }, tty: false };
+  await t.rejects(main([`--web.listen-address=127.0.0.1:${port}`, '--log.level=error'], io), { code: 'EADDRINUSE' }, 'not a config error: it is thrown, not exit 2');
+});
+
+t.test('shutdown on a signal: exit 0 when closed, 1 when closing fails, once', async (t) => {
+  const { closeOnSignals } = await import('../src/commands/serve.js');
+  const { silentLogger } = await import('./helpers/stack.js');
+  const codes: number[] = [];
+  let closes = 0;
+  closeOnSignals(silentLogger(), async () => {
+    closes += 1;
+    throw new Error('listener stuck');
+  }, (code) => codes.push(code));
+  process.emit('SIGTERM');
+  process.emit('SIGINT');
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(codes, [1], 'a failed close exits 1');
+  t.equal(closes, 1, 'a second signal during shutdown does not close again');
+  closeOnSignals(silentLogger(), async () => undefined, (code) => codes.push(code));
+  process.emit('SIGINT');
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(codes, [1, 0]);
+});

@@ -76,17 +76,17 @@ export async function startExporter(config: Config, logger: Logger, overrides: E
 }
 
 /** Stops gracefully on SIGINT/SIGTERM: listeners close, the refresh under way is abandoned. */
-export function closeOnSignals(logger: Logger, close: () => Promise<void>): void {
+export function closeOnSignals(logger: Logger, close: () => Promise<void>, exit: (code: number) => void = process.exit): void {
   let closing = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
     close().then(
-      () => process.exit(0),
+      () => exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exit(1);
       },
     );
   };

@@ -58,9 +58,7 @@ export async function renderSlices(families: readonly Family[], pacer = new Pace
   };
   for (const f of families) {
     parts.push(`# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`);
-    const keys = [...f.series.keys()].sort();
-    if (pacer.due()) await pause();
-    for (const key of keys) {
+    for (const key of [...f.series.keys()].sort()) {
       parts.push(`${f.name}${key} ${formatValue(f.series.get(key)!)}\n`);
       if (pacer.due()) await pause();
     }

@@ -15,6 +15,7 @@ const ledger: Record<string, DayEntry> = {
   '2026-11-01': entry('2026-11-01', 1, 10),
   '2026-11-02': entry('2026-11-02', 2, 20),
 };
+ledger['2026-11-02']!.rows.push({ account: '111122223333', service: 'Amazon Bedrock', usageType: 'USE1-NovaLite-input-tokens', cost: 1, quantity: 1, unit: '1K tokens' });
 const entriesOn = (day: string) => (ledger[day] ? [ledger[day]] : []);
 
 t.test('sample times cover the day up to the end', async (t) => {
@@ -26,11 +27,18 @@ t.test('daily describes yesterday; month to date grows through the day and resta
   const text = await renderPeriod(['2026-11-01', '2026-11-02'], entriesOn, options);
   t.match(text, /# EOF\n$/);
   const samples = parseExposition(text.replace(/ (\d+)$/gm, ''));
-  const values = (name: string) => samples.filter((s) => s.name === name).map((s) => s.value);
+  const values = (name: string) => samples.filter((s) => s.name === name && s.labels.model !== 'nova-lite').map((s) => s.value);
   t.same(values('bedrock_tokens_daily'), [5000, 5000, 5000, 5000, 1000, 1000, 1000, 1000], 'the 1st shows October 31; the 2nd shows the 1st');
   t.same(values('bedrock_tokens_month_to_date'), [0, 250, 500, 750, 1000, 1500, 2000, 2500], 'only November, growing with the day');
   t.same(values('bedrock_cost_usd_month_to_date').slice(4), [10, 15, 20, 25]);
   t.same(values('bedrock_exporter_last_refresh_success_timestamp_seconds').slice(0, 2), [dayStartMs('2026-11-01') / 1000, dayStartMs('2026-11-01') / 1000 + 21_600]);
   t.ok(samples.every((s) => s.labels.job === 'j' && s.labels.instance === 'i'), 'the live scrape\'s target labels on every series');
   t.equal(await renderPeriod(['2026-11-02'], entriesOn, options, dayStartMs('2026-11-02')), '', 'nothing before the end');
+});
+
+t.test('a series that exists on some days of the period only has samples on those days', async (t) => {
+  const text = await renderPeriod(['2026-11-02', '2026-11-03'], entriesOn, options);
+  const lite = parseExposition(text.replace(/ (\d+)$/gm, '')).filter((s) => s.name === 'bedrock_tokens_daily' && s.labels.model === 'nova-lite');
+  t.equal(lite.length, 4, 'daily nova-lite only on the 3rd, which describes the 2nd');
+  t.equal(await renderPeriod([], entriesOn, options), '', 'no days, nothing');
 });
