@@ -66,3 +66,28 @@ t.test('check-config validates the web config file too', async (t) => {
   t.equal(result.code, 2);
   t.match(result.stderr, /^bedrock-usage-exporter: web\.config\.file: basic_auth_users\.dave: /);
 });
+
+t.test('the real backfill command: the SDK found through AWS_ENDPOINT_URL_COST_EXPLORER, files kept, ledger saved', async (t) => {
+  const { generateDataset } = await import('../src/emulator/dataset.js');
+  const { startEmulator } = await import('../src/emulator/server.js');
+  const { dayOf, addDays } = await import('../src/time.js');
+  const { readdirSync, existsSync } = await import('node:fs');
+  const today = dayOf(Date.now());
+  const emulator = await startEmulator({ dataset: generateDataset({ seed: 1, size: 'tiny', today }) });
+  t.teardown(() => emulator.close());
+  const saved = { ...process.env };
+  Object.assign(process.env, { AWS_ENDPOINT_URL_COST_EXPLORER: emulator.url, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_REGION: 'us-east-1' });
+  t.teardown(() => {
+    process.env = saved;
+  });
+  const output = join(dir, 'history');
+  const ledger = join(dir, 'ledger.gz');
+  const result = await call(['backfill', `--from=${addDays(today, -3)}`, `--output=${output}`, `--ledger.file=${ledger}`, '--collection.services=Amazon Bedrock']);
+  t.equal(result.code, 0, result.stderr);
+  t.match(result.stdout, /from 1 Bedrock services: Amazon Bedrock by LINKED_ACCOUNT\+USAGE_TYPE/);
+  t.match(result.stderr, /\d+ samples in .*history\n/);
+  t.ok(readdirSync(output).length >= 1, 'the OpenMetrics files stay');
+  t.ok(existsSync(ledger), 'the settled days are saved for the exporter');
+  const none = await call(['backfill', '--dry-run', '--collection.service-search=NoSuchService']);
+  t.match(none.stdout, /from 0 Bedrock services: nothing to read/);
+});

@@ -157,3 +157,11 @@ t.test('shutdown on a signal: exit 0 when closed, 1 when closing fails, once', a
   await new Promise((resolve) => setImmediate(resolve));
   t.same(codes, [1, 0]);
 });
+
+t.test('every listen address is served; IPv6 ones are shown in brackets', async (t) => {
+  const stack = await startStack(t, { size: 'tiny', flags: ['--web.listen-address=[::1]:0'] });
+  const [ipv4, ipv6] = stack.exporter.urls;
+  t.match(ipv4, /^http:\/\/127\.0\.0\.1:\d+$/);
+  t.match(ipv6, /^http:\/\/\[::1\]:\d+$/);
+  t.equal((await fetch(`${ipv6}/-/healthy`)).status, 200);
+});

@@ -112,7 +112,7 @@ export function ruleLevels(documents: readonly unknown[]): RecordingRule[][] {
   return levels;
 }
 
-async function withTemporaryPrometheus<T>(tsdb: string, work: string, binary: string, use: (url: string) => Promise<T>): Promise<T> {
+async function withTemporaryPrometheus<T>(tsdb: string, work: string, binary: string, readyTimeoutMs: number, use: (url: string) => Promise<T>): Promise<T> {
   const config = join(work, 'prometheus.yml');
   await writeFile(config, 'global:\n  evaluation_interval: 1m\n');
   const port = await freePort();
@@ -134,7 +134,7 @@ async function withTemporaryPrometheus<T>(tsdb: string, work: string, binary: st
   });
   try {
     await started;
-    await waitReady(url, Date.now() + 60_000, () => server.exitCode);
+    await waitReady(url, Date.now() + readyTimeoutMs, () => server.exitCode);
     return await use(url);
   } finally {
     if (server.exitCode === null && server.pid !== undefined) server.kill('SIGTERM');
@@ -190,7 +190,7 @@ export async function createBlocksFromRules(
   ruleFiles: readonly string[],
   startMs: number,
   endMs: number,
-  options: { prometheus?: string; promtool?: string; stepMs?: number } = {},
+  options: { prometheus?: string; promtool?: string; stepMs?: number; readyTimeoutMs?: number } = {},
 ): Promise<number> {
   const documents = await Promise.all(ruleFiles.map(async (file) => parseYaml(await readFile(file, 'utf8')) as unknown));
   const levels = ruleLevels(documents);
@@ -201,7 +201,7 @@ export async function createBlocksFromRules(
       // Per rule, its series' samples are grouped, then split by period: promtool reads its whole
       // input once per block it writes, so bounded files keep that linear.
       const periods = new Map<string, string[]>();
-      await withTemporaryPrometheus(tsdb, work, options.prometheus ?? 'prometheus', async (url) => {
+      await withTemporaryPrometheus(tsdb, work, options.prometheus ?? 'prometheus', options.readyTimeoutMs ?? 60_000, async (url) => {
         for (const rule of rules) await evaluate(url, rule, startMs, endMs, stepMs, periods);
       });
       for (const [period, lines] of periods) {

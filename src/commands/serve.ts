@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Collector } from '../collector.js';
 import { parseListenAddress, type Config } from '../config.js';
@@ -61,9 +62,8 @@ export async function startExporter(config: Config, logger: Logger, overrides: E
       const app = buildApp({ collector, health, logger, telemetryPath: config.web.telemetryPath, version: VERSION, ...(web ? { web } : {}) });
       apps.push(app);
       await app.listen({ host, port });
-      const bound = app.server.address();
-      const actualPort = typeof bound === 'object' && bound ? bound.port : port;
-      urls.push(`${web?.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`);
+      const bound = (app.server.address() as AddressInfo).port;
+      urls.push(`${web?.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`);
     }
   } catch (error) {
     await close();

@@ -33,6 +33,9 @@ t.test('missing or failing tools are ToolErrors that say what to do', async (t) 
   const slow = join(dir, 'slow-prometheus');
   writeFileSync(slow, '#!/bin/sh\nsleep 1\nexit 3\n', { mode: 0o755 });
   await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { prometheus: slow }), { code: 'BUE_ERR_TOOL', message: /exited \(code 3\) before it was ready/ }, 'waits while it starts, stops when it dies');
+  const silent = join(dir, 'silent-prometheus');
+  writeFileSync(silent, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+  await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { prometheus: silent, readyTimeoutMs: 600 }), { code: 'BUE_ERR_TOOL', message: /did not become ready/ }, 'one that never answers is given up, and stopped');
   await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { prometheus: 'false' }), { code: 'BUE_ERR_TOOL', message: /temporary Prometheus exited \(code 1\) before it was ready/ });
   writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - record: x:y:z\n        expr: sum(rate(up[1m]\n');
   await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000), { code: 'BUE_ERR_TOOL', message: /^recording rule x:y:z: / });
