@@ -26,7 +26,9 @@ async function tool(binary: string, args: string[]): Promise<string> {
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT') throw new ToolError(`${binary} not found: install Prometheus (Debian: apt-get install prometheus)`, { cause: error });
-    throw new ToolError(`${binary} ${args.slice(0, 3).join(' ')} failed: ${(e.stderr ?? e.message).trim().split('\n').at(-1)}`, { cause: error });
+    // The last line of what the tool said, or Node's account when it said nothing.
+    const said = (String(e.stderr).trim() || e.message).trim();
+    throw new ToolError(`${binary} ${args.slice(0, 3).join(' ')} failed: ${said.split('\n').at(-1)}`, { cause: error });
   }
 }
 
@@ -142,10 +144,11 @@ async function withTemporaryPrometheus<T>(tsdb: string, work: string, binary: st
   }
 }
 
+/** A query_range answer: `data` when the status is success, `error` otherwise. */
 interface Matrix {
   status: string;
-  error?: string;
-  data?: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
+  error: string;
+  data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
 }
 
 /** Prometheus answers at most 11,000 points per series and range query. */
@@ -161,11 +164,12 @@ async function evaluate(url: string, rule: RecordingRule, startMs: number, endMs
     const to = Math.min(endMs - 1, from + (MAX_POINTS - 1) * stepMs);
     const params = new URLSearchParams({ query: rule.expr, start: String(from / 1000), end: String(to / 1000), step: String(stepMs / 1000) });
     const answer = (await (await fetch(`${url}/api/v1/query_range`, { method: 'POST', body: params })).json()) as Matrix;
-    if (answer.status !== 'success') throw new ToolError(`recording rule ${rule.record}: ${answer.error ?? 'query failed'}`);
-    for (const { metric, values } of answer.data?.result ?? []) {
+    if (answer.status !== 'success') throw new ToolError(`recording rule ${rule.record}: ${answer.error}`);
+    for (const { metric, values } of answer.data.result) {
       const labels = { ...metric, ...rule.labels };
       delete labels.__name__;
-      const key = renderLabels(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+      // Prometheus answers a series' labels in one order, so the key is stable across windows.
+      const key = renderLabels(Object.entries(labels));
       series.set(key, [...(series.get(key) ?? []), ...values]);
     }
   }

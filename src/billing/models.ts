@@ -99,7 +99,9 @@ export function parseModel(name: string): ModelId {
   const prefix = /\s/.test(text) ? null : PROVIDER_PREFIX.exec(text);
   if (prefix === null) {
     // A listing's default version ('Stable Diffusion 3.5 Large v1.0') names no other model.
-    const slug = slugOf(/\s/.test(text) ? text.replace(LISTING_DEFAULT_VERSION, '') : text);
+    let slug = slugOf(/\s/.test(text) ? text.replace(LISTING_DEFAULT_VERSION, '') : text);
+    // A slug is its own slug; odd names (a revision glued to other words) may need a second pass.
+    for (let pass = 0, again = slugOf(slug); again !== slug && pass < 3; pass++, again = slugOf(slug)) slug = again;
     return { slug, provider: slug === '' ? '' : providerOf(slug) };
   }
   const provider = prefix[1] as string;

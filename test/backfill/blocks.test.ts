@@ -8,7 +8,12 @@ import { createBlocksFromOpenMetrics, createBlocksFromRules, ruleLevels } from '
 const dir = mkdtempSync(join(tmpdir(), 'bue-blocks-'));
 
 t.test('recording rules are ordered so each level reads only series of earlier levels', async (t) => {
-  const levels = ruleLevels([parse(readFileSync('prometheus/rules/recording.yml', 'utf8')), null, { groups: [{ rules: [{ alert: 'X', expr: 'up' }] }] }]);
+  const levels = ruleLevels([
+    parse(readFileSync('prometheus/rules/recording.yml', 'utf8')),
+    null,
+    { groups: [{ name: 'empty' }, { rules: [{ alert: 'X', expr: 'up' }, { record: 'constant:one', expr: '1' }] }] },
+  ]);
+  t.ok(levels[0]!.some((rule) => rule.record === 'constant:one'), 'a rule that reads no series is on the first level');
   const levelOf = new Map(levels.flatMap((rules, index) => rules.map((rule) => [rule.record, index] as const)));
   t.ok(levels.length >= 3, `${levels.length} levels`);
   for (const [index, rules] of levels.entries()) {
@@ -26,6 +31,7 @@ t.test('missing or failing tools are ToolErrors that say what to do', async (t) 
   const file = join(dir, 'bad.om');
   writeFileSync(file, 'this is not openmetrics\n');
   await t.rejects(createBlocksFromOpenMetrics(file, join(dir, 'tsdb'), join(dir, 'no-promtool')), { code: 'BUE_ERR_TOOL', message: /not found: install Prometheus/ });
+  await t.rejects(createBlocksFromOpenMetrics(file, join(dir, 'tsdb'), 'false'), { code: 'BUE_ERR_TOOL', message: /^false tsdb create-blocks-from openmetrics failed: \S/ }, 'a tool that fails silently');
   await t.rejects(createBlocksFromOpenMetrics(file, join(dir, 'tsdb')), { code: 'BUE_ERR_TOOL', message: /^promtool tsdb create-blocks-from openmetrics failed: .*invalid syntax/ });
   const rules = join(dir, 'rules.yml');
   writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - record: x:y:z\n        expr: up\n');
@@ -33,6 +39,9 @@ t.test('missing or failing tools are ToolErrors that say what to do', async (t) 
   const slow = join(dir, 'slow-prometheus');
   writeFileSync(slow, '#!/bin/sh\nsleep 1\nexit 3\n', { mode: 0o755 });
   await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { prometheus: slow }), { code: 'BUE_ERR_TOOL', message: /exited \(code 3\) before it was ready/ }, 'waits while it starts, stops when it dies');
+  const notExecutable = join(dir, 'not-executable');
+  writeFileSync(notExecutable, '', { mode: 0o644 });
+  await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { prometheus: notExecutable }), { code: 'EACCES' }, 'other spawn errors as they are');
   const silent = join(dir, 'silent-prometheus');
   writeFileSync(silent, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
   await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { prometheus: silent, readyTimeoutMs: 600 }), { code: 'BUE_ERR_TOOL', message: /did not become ready/ }, 'one that never answers is given up, and stopped');

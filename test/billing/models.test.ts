@@ -74,6 +74,7 @@ t.test('runtime CamelCase and mantle ids agree', async (t) => {
 
 t.test('CamelCase splits words and versions between words, keeps versions glued before a dash', async (t) => {
   t.equal(modelSlug('NovaPro'), 'nova-pro');
+  t.equal(modelSlug('ClaudeUSE1v1:0USE1 (Amazon Bedrock Edition)'), modelSlug(modelSlug('ClaudeUSE1v1:0USE1 (Amazon Bedrock Edition)')), 'a slug is its own slug, even for odd names (found by fast-check)');
   t.equal(modelSlug('Stable Diffusion 3.5 Large v1.0 (Amazon Bedrock Edition)'), 'stable-diffusion-3.5-large', "a listing's default version is no model version");
   t.equal(modelSlug('Cohere Rerank v3.5 (Amazon Bedrock Edition)'), 'cohere-rerank-v3.5', 'a real version stays');
   t.equal(modelSlug('Nova2.0Omni'), 'nova-2-omni');
