@@ -68,6 +68,28 @@ function dataQueries(targets: Target[]): DataqueryBuilder[] {
   });
 }
 
+/** What the panel builders of every type share, in the order the generated JSON has always had them. */
+interface PanelBasics<B> {
+  title(title: string): B;
+  description(description: string): B;
+  datasource(datasource: typeof DATASOURCE): B;
+  unit(unit: string): B;
+  span(span: number): B;
+  height(height: number): B;
+  targets(targets: DataqueryBuilder[]): B;
+}
+
+function basics<B extends PanelBasics<B>>(panel: B, text: PanelText, targets: Target[]): B {
+  return panel
+    .title(text.title)
+    .description(text.description)
+    .datasource(DATASOURCE)
+    .unit(text.unit)
+    .span(text.span)
+    .height(text.height)
+    .targets(dataQueries(targets));
+}
+
 // Without explicit thresholds Grafana colours every value of 80 or more red.
 const neutralThresholds = (color: string) =>
   new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null, color }]);
@@ -86,14 +108,7 @@ export function valueText(options: Record<string, { text: string; color: string 
 const palette = () => new FieldColorBuilder().mode(FieldColorModeId.PaletteClassic);
 
 export function stat(text: PanelText, targets: Target[]): statPanel.PanelBuilder {
-  return new statPanel.PanelBuilder()
-    .title(text.title)
-    .description(text.description)
-    .datasource(DATASOURCE)
-    .unit(text.unit)
-    .span(text.span)
-    .height(text.height)
-    .targets(dataQueries(targets.map((target) => ({ ...target, instant: true }))))
+  return basics(new statPanel.PanelBuilder(), text, targets.map((target) => ({ ...target, instant: true })))
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .graphMode(BigValueGraphMode.None)
     .colorMode(BigValueColorMode.Value)
@@ -101,14 +116,7 @@ export function stat(text: PanelText, targets: Target[]): statPanel.PanelBuilder
 }
 
 export function timeSeries(text: PanelText, targets: Target[], options: { stacked?: boolean; bars?: boolean } = {}): timeSeriesPanel.PanelBuilder {
-  const panel = new timeSeriesPanel.PanelBuilder()
-    .title(text.title)
-    .description(text.description)
-    .datasource(DATASOURCE)
-    .unit(text.unit)
-    .span(text.span)
-    .height(text.height)
-    .targets(dataQueries(targets))
+  const panel = basics(new timeSeriesPanel.PanelBuilder(), text, targets)
     .colorScheme(palette())
     .thresholds(neutralThresholds('green'))
     .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom).calcs([]))
@@ -122,14 +130,7 @@ export function timeSeries(text: PanelText, targets: Target[], options: { stacke
 
 /** Horizontal bars, one per series, in the order the query returns them (use sort_desc). */
 export function barGauge(text: PanelText, targets: Target[]): barGaugePanel.PanelBuilder {
-  return new barGaugePanel.PanelBuilder()
-    .title(text.title)
-    .description(text.description)
-    .datasource(DATASOURCE)
-    .unit(text.unit)
-    .span(text.span)
-    .height(text.height)
-    .targets(dataQueries(targets.map((target) => ({ ...target, instant: true }))))
+  return basics(new barGaugePanel.PanelBuilder(), text, targets.map((target) => ({ ...target, instant: true })))
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .orientation(VizOrientation.Horizontal)
     .displayMode(BarGaugeDisplayMode.Gradient)
@@ -139,14 +140,7 @@ export function barGauge(text: PanelText, targets: Target[]): barGaugePanel.Pane
 }
 
 export function pieChart(text: PanelText, targets: Target[]): pieChartPanel.PanelBuilder {
-  return new pieChartPanel.PanelBuilder()
-    .title(text.title)
-    .description(text.description)
-    .datasource(DATASOURCE)
-    .unit(text.unit)
-    .span(text.span)
-    .height(text.height)
-    .targets(dataQueries(targets.map((target) => ({ ...target, instant: true }))))
+  return basics(new pieChartPanel.PanelBuilder(), text, targets.map((target) => ({ ...target, instant: true })))
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .pieType(pieChartPanel.PieChartType.Donut)
     .displayLabels([pieChartPanel.PieChartLabels.Percent])
@@ -183,14 +177,7 @@ export function table(text: PanelText, targets: Target[], columns: Column[]): ta
   const named = columns.map((column) => ({ ...column, field: columnName(column.field, targets.length) }));
   const keep = Object.fromEntries(named.map((column, index) => [column.field, index]));
   const rename = Object.fromEntries(named.map((column) => [column.field, column.header]));
-  let panel = new tablePanel.PanelBuilder()
-    .title(text.title)
-    .description(text.description)
-    .datasource(DATASOURCE)
-    .unit(text.unit)
-    .span(text.span)
-    .height(text.height)
-    .targets(dataQueries(targets.map((target) => ({ ...target, table: true }))))
+  let panel = basics(new tablePanel.PanelBuilder(), text, targets.map((target) => ({ ...target, table: true })))
     .withTransformation({ id: 'merge', options: {} })
     .withTransformation({ id: 'organize', options: { excludeByName: {}, includeByName: Object.fromEntries(named.map((column) => [column.field, true])), indexByName: keep, renameByName: rename } })
     .thresholds(neutralThresholds('text'))
