@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { Collector } from '../src/collector.js';
 import { startExporter, type Exporter } from '../src/commands/serve.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { CostExplorerSource, type CostSource } from '../src/cost-explorer/client.js';
+import { CostExplorerSource, sourceOptions, type CostSource } from '../src/cost-explorer/client.js';
 import type { DecodedBucket } from '../src/cost-explorer/decode.js';
 import type { PlannedQuery } from '../src/cost-explorer/plan.js';
 import { Ledger } from '../src/cost-explorer/ledger.js';
@@ -75,15 +75,7 @@ export async function startStack(options: { dataset: Dataset; now: Date; pageSiz
     },
     collector(config) {
       const health = new HealthMetrics(VERSION, { processMetrics: false });
-      const real = new CostExplorerSource({
-        region: config.aws.region,
-        maxAttempts: config.aws.maxAttempts,
-        requestTimeoutMs: config.aws.requestTimeoutMs,
-        maxPages: config.collection.maxPages,
-        onRequest: (operation, outcome) => health.countRequest(operation, outcome),
-        endpoint: emulator.url,
-        credentials: CREDENTIALS,
-      });
+      const real = new CostExplorerSource(sourceOptions(config, (operation, outcome) => health.countRequest(operation, outcome), { endpoint: emulator.url, credentials: CREDENTIALS }));
       closers.push(() => real.destroy());
       const source = new CountingSource(real);
       const collector = new Collector({

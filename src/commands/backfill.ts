@@ -7,7 +7,7 @@ import { fetchChunks, planChunks } from '../backfill/fetch.js';
 import { writePeriod } from '../backfill/history.js';
 import { createBlocksFromOpenMetrics, createBlocksFromRules, FILE_DAYS } from '../backfill/blocks.js';
 import { parseDuration, type CommandLine, type FlagSpec } from '../config.js';
-import { CostExplorerSource } from '../cost-explorer/client.js';
+import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
 import { loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
 import { describePlan, planQueries } from '../cost-explorer/plan.js';
@@ -112,17 +112,9 @@ export async function runBackfill(commandLine: CommandLine, io: BackfillIo, over
   const lastDay = dayOf(options.untilMs - 1);
   const dataEnd = addDays(lastDay, 1);
   let requests = 0;
-  const source = new CostExplorerSource({
-    region: config.aws.region,
-    maxAttempts: config.aws.maxAttempts,
-    requestTimeoutMs: config.aws.requestTimeoutMs,
-    maxPages: config.collection.maxPages,
-    onRequest: (_operation, outcome) => {
-      if (outcome === 'success') requests += 1;
-    },
-    ...(overrides.endpoint ? { endpoint: overrides.endpoint } : {}),
-    ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
-  });
+  const source = new CostExplorerSource(sourceOptions(config, (_operation, outcome) => {
+    if (outcome === 'success') requests += 1;
+  }, overrides));
   try {
     const ledger = new Ledger(daysBetween(options.from, dataEnd) + 1);
     if (config.ledger.file) {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Collector } from '../collector.js';
 import { parseListenAddress, type Config } from '../config.js';
-import { CostExplorerSource } from '../cost-explorer/client.js';
+import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
 import type { Logger } from '../log.js';
 import { HealthMetrics } from '../metrics/health.js';
@@ -30,15 +30,7 @@ export interface ExporterOverrides {
 export async function startExporter(config: Config, logger: Logger, overrides: ExporterOverrides = {}): Promise<Exporter> {
   const web = config.web.configFile === undefined ? undefined : loadWebConfig(config.web.configFile);
   const health = new HealthMetrics(VERSION, { processMetrics: overrides.processMetrics ?? true });
-  const source = new CostExplorerSource({
-    region: config.aws.region,
-    maxAttempts: config.aws.maxAttempts,
-    requestTimeoutMs: config.aws.requestTimeoutMs,
-    maxPages: config.collection.maxPages,
-    onRequest: (operation, outcome) => health.countRequest(operation, outcome),
-    ...(overrides.endpoint ? { endpoint: overrides.endpoint } : {}),
-    ...(overrides.credentials ? { credentials: overrides.credentials } : {}),
-  });
+  const source = new CostExplorerSource(sourceOptions(config, (operation, outcome) => health.countRequest(operation, outcome), overrides));
   const collector = new Collector({
     source,
     ledger: new Ledger(config.ledger.maxDays),

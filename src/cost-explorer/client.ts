@@ -4,6 +4,7 @@ import {
   GetDimensionValuesCommand,
   type Expression,
 } from '@aws-sdk/client-cost-explorer';
+import type { Config } from '../config.js';
 import { ExporterError } from '../errors.js';
 import type { Outcome } from '../metrics/health.js';
 import type { Day } from '../time.js';
@@ -32,6 +33,23 @@ export interface CostExplorerSourceOptions {
   /** Tests and the demo point the client at the emulator; otherwise the SDK's own resolution applies. */
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** The source a configuration describes: AWS settings, the page cap, and where to report requests. */
+export function sourceOptions(
+  config: Pick<Config, 'aws' | 'collection'>,
+  onRequest: CostExplorerSourceOptions['onRequest'],
+  target: Pick<CostExplorerSourceOptions, 'endpoint' | 'credentials'> = {},
+): CostExplorerSourceOptions {
+  return {
+    region: config.aws.region,
+    maxAttempts: config.aws.maxAttempts,
+    requestTimeoutMs: config.aws.requestTimeoutMs,
+    maxPages: config.collection.maxPages,
+    onRequest,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(target.credentials ? { credentials: target.credentials } : {}),
+  };
 }
 
 const THROTTLING = new Set(['LimitExceededException', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
