@@ -1,44 +1,25 @@
 // The exporter against the emulator over HTTP with the real SDK: every metric family equals the data
 // set's ground truth, which the emulator's generator wrote by hand, independently of our parser.
 import t, { type Test } from 'tap';
-import type { LineItem, Truth } from '../src/emulator/dataset.js';
-import { totals } from '../src/emulator/truth.js';
+import type { LineItem } from '../src/emulator/dataset.js';
 import { addDays, dayOf, dayStartMs, monthStart } from '../src/time.js';
 import { sumBy, type Sample } from './helpers/exposition.js';
+import { differences, isTokens, isUsage, truthBy, type Field, type Measure } from './helpers/rig.js';
 import { startStack, type Stack } from './helpers/stack.js';
 
-type Field = keyof LineItem | keyof Truth;
-type Measure = 'cost' | 'tokens' | 'quantity';
-
-/** Relative tolerance: amounts are decimal strings summed in binary floating point on both sides. */
 function sameTotals(t: Test, actual: Map<string, number>, expected: Map<string, number>, what: string): void {
-  const keys = new Set([...actual.keys(), ...expected.keys()]);
-  const wrong: string[] = [];
-  for (const key of keys) {
-    const a = actual.get(key) ?? 0;
-    const e = expected.get(key) ?? 0;
-    if (Math.abs(a - e) > 1e-6 * Math.max(1, Math.abs(e))) wrong.push(`${key}: got ${a}, truth ${e}`);
-  }
-  t.same(wrong, [], `${what} (${expected.size} groups)`);
+  t.same(differences(actual, expected, ''), [], `${what} (${expected.size} groups)`);
 }
 
-function truthBy(stack: Stack, from: string, to: string, by: Field[], measure: Measure, where?: (item: LineItem) => boolean): Map<string, number> {
-  const result = new Map<string, number>();
-  for (const [key, value] of totals(stack.dataset, { asOf: stack.clock.now, from, to, by, ...(where ? { where } : {}) })) {
-    if (value[measure] !== 0 || measure === 'cost') result.set(key, value[measure]);
-  }
-  return result;
-}
-
-const isTokens = (item: LineItem) => item.truth.kind === 'tokens';
-const isUsage = (item: LineItem) => item.truth.kind !== 'tokens' && item.usageQuantity !== 0;
+const truthOf = (stack: Stack, from: string, to: string, by: Field[], measure: Measure, where?: (item: LineItem) => boolean) =>
+  truthBy(stack.dataset, stack.clock.now, from, to, by, measure, where);
 
 function checkWindow(t: Test, stack: Stack, samples: Sample[], window: 'daily' | 'month_to_date', accounts = true): void {
   const today = dayOf(stack.clock.now);
   const [from, to] = window === 'daily' ? [addDays(today, -1), today] : [monthStart(today), addDays(today, 1)];
   const by = (...labels: Field[]): Field[] => (accounts ? ['account', ...labels] : labels);
   const check = (metric: string, labels: Field[], measure: Measure, what: string, where?: (item: LineItem) => boolean) =>
-    sameTotals(t, sumBy(samples, `${metric}_${window}`, labels), truthBy(stack, from, to, labels, measure, where), `${window} ${what} by ${labels.join(', ') || 'nothing'}`);
+    sameTotals(t, sumBy(samples, `${metric}_${window}`, labels), truthOf(stack, from, to, labels, measure, where), `${window} ${what} by ${labels.join(', ') || 'nothing'}`);
   check('bedrock_tokens', by('region', 'model', 'provider', 'direction', 'tier', 'route'), 'tokens', 'tokens', isTokens);
   check('bedrock_cost_usd', by('model', 'kind', 'direction', 'tier', 'route'), 'cost', 'cost');
   check('bedrock_cost_usd', [], 'cost', 'total cost (the bill)');
@@ -57,10 +38,10 @@ t.test('every metric family equals the ground truth, over several pages and acco
   checkWindow(t, stack, samples, 'month_to_date');
 
   const today = dayOf(stack.clock.now);
-  const unknown = truthBy(stack, monthStart(today), addDays(today, 1), ['service', 'usageType'], 'cost', (item) => item.truth.kind === 'unknown');
+  const unknown = truthOf(stack, monthStart(today), addDays(today, 1), ['service', 'usageType'], 'cost', (item) => item.truth.kind === 'unknown');
   t.ok(unknown.size > 0, 'the data set has an unknown usage type');
   t.equal(samples.find((s) => s.name === 'bedrock_exporter_unrecognized_usage_types')?.value, unknown.size, 'unknown usage types are counted');
-  const credits = truthBy(stack, monthStart(today), addDays(today, 1), [], 'cost', (item) => item.recordType === 'Credit');
+  const credits = truthOf(stack, monthStart(today), addDays(today, 1), [], 'cost', (item) => item.recordType === 'Credit');
   t.ok((credits.get('') ?? 0) < 0, 'credits are in the month and included in the totals above');
 
   const yesterday = addDays(today, -1);
@@ -71,7 +52,7 @@ t.test('every metric family equals the ground truth, over several pages and acco
   t.equal(samples.find((s) => s.name === 'bedrock_exporter_refresh_success')?.value, 1);
 
   const info = samples.filter((s) => s.name === 'bedrock_usage_type_info');
-  const seen = truthBy(stack, monthStart(today), addDays(today, 1), ['service', 'usageType'], 'cost');
+  const seen = truthOf(stack, monthStart(today), addDays(today, 1), ['service', 'usageType'], 'cost');
   t.same(new Set(info.map((s) => `${s.labels.service}|${s.labels.usage_type}`)), new Set(seen.keys()), 'one info series per usage type in use');
   t.ok(samples.every((s) => Object.values(s.labels).every((value) => value !== '')), 'no empty label values');
 });

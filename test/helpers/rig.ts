@@ -94,10 +94,11 @@ export function counter(text: string, name: string, labels: Record<string, strin
   return match?.value ?? 0;
 }
 
-type Field = keyof LineItem | keyof Truth;
-type Measure = 'cost' | 'tokens' | 'quantity';
+export type Field = keyof LineItem | keyof Truth;
+export type Measure = 'cost' | 'tokens' | 'quantity';
 
-function truthBy(dataset: Dataset, asOf: Date, from: string, to: string, by: Field[], measure: Measure, where?: (item: LineItem) => boolean): Map<string, number> {
+/** The data set's totals at `asOf` over [from, to), by the given fields; zero quantities left out. */
+export function truthBy(dataset: Dataset, asOf: Date, from: string, to: string, by: Field[], measure: Measure, where?: (item: LineItem) => boolean): Map<string, number> {
   const result = new Map<string, number>();
   for (const [key, value] of totals(dataset, { asOf, from, to, by, ...(where ? { where } : {}) })) {
     if (value[measure] !== 0 || measure === 'cost') result.set(key, value[measure]);
@@ -105,7 +106,8 @@ function truthBy(dataset: Dataset, asOf: Date, from: string, to: string, by: Fie
   return result;
 }
 
-function differences(actual: Map<string, number>, expected: Map<string, number>, what: string): string[] {
+/** Where scraped sums and truth disagree beyond float noise, one line each; [] when they agree. */
+export function differences(actual: Map<string, number>, expected: Map<string, number>, what: string): string[] {
   const wrong: string[] = [];
   for (const key of new Set([...actual.keys(), ...expected.keys()])) {
     const a = actual.get(key) ?? 0;
@@ -116,8 +118,8 @@ function differences(actual: Map<string, number>, expected: Map<string, number>,
   return wrong;
 }
 
-const isTokens = (item: LineItem) => item.truth.kind === 'tokens';
-const isUsage = (item: LineItem) => item.truth.kind !== 'tokens' && item.usageQuantity !== 0;
+export const isTokens = (item: LineItem) => item.truth.kind === 'tokens';
+export const isUsage = (item: LineItem) => item.truth.kind !== 'tokens' && item.usageQuantity !== 0;
 
 /**
  * How the scraped samples differ from the data set's ground truth at `asOf` (both windows, with the
