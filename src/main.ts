@@ -1,4 +1,3 @@
-import { BACKFILL_FLAGS, runBackfill } from './commands/backfill.js';
 import { configHelp, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './log.js';
@@ -64,7 +63,9 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     await runEmulatorCommand(rest);
     return 0;
   }
-  const commandLine = loadConfig(rest, io.env, io.tty, command === 'backfill' ? BACKFILL_FLAGS : {});
+  // Commands load their modules (and with them the AWS SDK) only when they run.
+  const backfill = command === 'backfill' ? await import('./commands/backfill.js') : undefined;
+  const commandLine = loadConfig(rest, io.env, io.tty, backfill?.BACKFILL_FLAGS ?? {});
   if (commandLine.help) {
     io.stdout.write(USAGE);
     return 0;
@@ -80,7 +81,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       io.stdout.write(`configuration OK${commandLine.configFile ? ` (${commandLine.configFile})` : ''}\n`);
       return 0;
     case 'backfill':
-      return runBackfill(commandLine, io);
+      return backfill!.runBackfill(commandLine, io);
     case 'demo': {
       const { runDemo } = await import('./commands/demo.js');
       await runDemo(commandLine);
