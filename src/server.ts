@@ -6,7 +6,7 @@ import type { Logger } from './log.js';
 import type { HealthMetrics } from './metrics/health.js';
 import { registerWebSecurity } from './web/auth.js';
 import { landingPage } from './web/landing.js';
-import type { WebConfig } from './web/web-config.js';
+import type { LiveWebConfig } from './web/web-config-reloader.js';
 
 export interface AppOptions {
   collector: Collector;
@@ -15,7 +15,7 @@ export interface AppOptions {
   telemetryPath: string;
   version: string;
   /** TLS, basic auth and headers from --web.config.file. */
-  web?: WebConfig;
+  web?: LiveWebConfig;
   /** Tests shorten these; DEFAULT_HTTP_LIMITS otherwise. */
   limits?: Partial<HttpLimits>;
 }
@@ -71,7 +71,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     bodyLimit: 1024,
     routerOptions: { maxParamLength: 100 },
     return503OnClosing: true,
-    ...(options.web?.tls ? { https: { ...options.web.tls, ...server } } : { http: server }),
+    ...(options.web?.current.tls ? { https: { ...options.web.current.tls, ...server } } : { http: server }),
   });
   app.server.maxConnections = limits.maxConnections;
   if (options.web) registerWebSecurity(app, options.web);

@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import { HealthMetrics } from '../metrics/health.js';
 import { buildApp } from '../server.js';
 import { VERSION } from '../version.js';
-import { loadWebConfig } from '../web/web-config.js';
+import { WebConfigReloader } from '../web/web-config-reloader.js';
 
 export interface Exporter {
   collector: Collector;
@@ -28,7 +28,7 @@ export interface ExporterOverrides {
 
 /** Builds and starts everything `serve` runs: collector loop and one HTTP listener per address. */
 export async function startExporter(config: Config, logger: Logger, overrides: ExporterOverrides = {}): Promise<Exporter> {
-  const web = config.web.configFile === undefined ? undefined : loadWebConfig(config.web.configFile);
+  const web = config.web.configFile === undefined ? undefined : new WebConfigReloader(config.web.configFile, logger);
   const health = new HealthMetrics(VERSION, { processMetrics: overrides.processMetrics ?? true });
   const source = new CostExplorerSource(sourceOptions(config, (operation, outcome) => health.countRequest(operation, outcome), overrides));
   const collector = new Collector({
@@ -44,6 +44,7 @@ export async function startExporter(config: Config, logger: Logger, overrides: E
   const apps: FastifyInstance[] = [];
   const urls: string[] = [];
   const close = async (): Promise<void> => {
+    web?.stop();
     await Promise.all(apps.map((app) => app.close()));
     await collector.stop();
     source.destroy();
@@ -55,13 +56,14 @@ export async function startExporter(config: Config, logger: Logger, overrides: E
       apps.push(app);
       await app.listen({ host, port });
       const bound = (app.server.address() as AddressInfo).port;
-      urls.push(`${web?.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`);
+      urls.push(`${web?.current.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`);
     }
   } catch (error) {
     await close();
     throw error;
   }
   logger.info({ urls, telemetryPath: config.web.telemetryPath, version: VERSION }, 'exporter listening');
+  web?.start();
   await collector.restore();
   collector.start();
   return { collector, health, apps, urls, close };

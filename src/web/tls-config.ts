@@ -28,6 +28,8 @@ export interface TlsServerOptions {
 
 export interface TlsSettings {
   options: TlsServerOptions;
+  /** The certificate, key and CA files read (absolute paths), so that a change to one can be noticed. */
+  files: string[];
   /** RequireAnyClientCert and VerifyClientCertIfGiven need a check after the handshake (registerWebSecurity). */
   clientAuth: ClientAuthType;
 }
@@ -80,13 +82,14 @@ function pick<T>(table: ReadonlyMap<string, T>, raw: unknown, name: string): T {
 }
 
 /** PEM text given inline (`cert`) or as a file (`cert_file`, relative to the web config's folder); one of them is needed. */
-function pem(values: Record<string, unknown>, inline: string, file: string, baseDir: string, required: boolean): { text: string; from: string } | undefined {
+function pem(values: Record<string, unknown>, inline: string, file: string, baseDir: string, required: boolean, files: string[]): { text: string; from: string } | undefined {
   const text = optionalString(values[inline], key(inline));
   const path = optionalString(values[file], key(file));
   if (text !== undefined && path !== undefined) return fail(key(inline), `set ${inline} or ${file}, not both`);
   if (text !== undefined) return { text, from: key(inline) };
   if (path === undefined) return required ? fail(key(file), `required to serve TLS (or ${inline} with inline PEM)`) : undefined;
   const absolute = resolve(baseDir, path);
+  files.push(absolute);
   try {
     return { text: readFileSync(absolute, 'utf8'), from: key(file) };
   } catch (error) {
@@ -122,9 +125,10 @@ export function parseTlsServerConfig(raw: unknown, baseDir: string): TlsSettings
   const values = section(raw, SECTION, KEYS, UNSUPPORTED);
   if (!Object.values(values).some((value) => value !== null && value !== undefined && value !== '')) return undefined;
 
-  const cert = pem(values, 'cert', 'cert_file', baseDir, true)!;
-  const keyPem = pem(values, 'key', 'key_file', baseDir, true)!;
-  const clientCa = pem(values, 'client_ca', 'client_ca_file', baseDir, false);
+  const files: string[] = [];
+  const cert = pem(values, 'cert', 'cert_file', baseDir, true, files)!;
+  const keyPem = pem(values, 'key', 'key_file', baseDir, true, files)!;
+  const clientCa = pem(values, 'client_ca', 'client_ca_file', baseDir, false, files);
   if (!certificate(cert.text, cert.from).checkPrivateKey(privateKey(keyPem.text, keyPem.from))) {
     fail(keyPem.from, `does not match the certificate in ${cert.from}`);
   }
@@ -156,5 +160,5 @@ export function parseTlsServerConfig(raw: unknown, baseDir: string): TlsSettings
   if (clientCa) options.ca = caBundle(clientCa.text, clientCa.from);
   if (ciphers.length > 0) options.ciphers = ciphers.join(':');
   if (curves.length > 0) options.ecdhCurve = curves.join(':');
-  return { options, clientAuth };
+  return { options, clientAuth, files };
 }

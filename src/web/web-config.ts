@@ -17,6 +17,8 @@ export interface WebConfig {
   basicAuthUsers: Map<string, string>;
   /** http_server_config.headers, set on every answer. */
   headers: Record<string, string>;
+  /** The files it was read from (absolute paths): the web config itself, then certificates and keys. */
+  files: string[];
 }
 
 const TOP_KEYS = ['tls_server_config', 'http_server_config', 'basic_auth_users'];
@@ -80,17 +82,19 @@ function readDocument(path: string): unknown {
 
 /**
  * Reads and checks a web config file; throws ConfigError with one line naming the key. File paths in it
- * are relative to its own folder, as in the toolkit. Certificates are read once, here.
+ * are relative to its own folder, as in the toolkit. WebConfigReloader calls it again when a file changes.
  */
 export function loadWebConfig(path: string): WebConfig {
+  const absolute = resolve(path);
   const top = section(readDocument(path), '', TOP_KEYS, UNSUPPORTED);
   const http = section(top.http_server_config, 'http_server_config', HTTP_KEYS);
-  const tls = parseTlsServerConfig(top.tls_server_config, dirname(resolve(path)));
+  const tls = parseTlsServerConfig(top.tls_server_config, dirname(absolute));
   const config: WebConfig = {
     clientAuth: tls?.clientAuth ?? 'NoClientCert',
     http2: optionalBoolean(http.http2, 'http_server_config.http2') ?? true,
     basicAuthUsers: parseUsers(top.basic_auth_users),
     headers: parseHeaders(http.headers),
+    files: [absolute, ...(tls?.files ?? [])],
   };
   if (tls) config.tls = tls.options;
   return config;

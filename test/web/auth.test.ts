@@ -6,6 +6,7 @@ import t, { type Test } from 'tap';
 import type { PasswordCompare } from '../../src/web/basic-auth.js';
 import { registerWebSecurity, type WebSecurityOptions } from '../../src/web/auth.js';
 import type { WebConfig } from '../../src/web/web-config.js';
+import { fixedWebConfig } from '../../src/web/web-config-reloader.js';
 
 // Basic auth and headers over real HTTP on loopback.
 
@@ -18,6 +19,7 @@ const webConfig = (overrides: Partial<WebConfig> = {}): WebConfig => ({
   http2: true,
   basicAuthUsers: new Map([['prometheus', HASH]]),
   headers: {},
+  files: [],
   ...overrides,
 });
 
@@ -36,7 +38,7 @@ async function serve(t: Test, config: WebConfig, options: WebSecurityOptions = {
     throw new Error('boom');
   });
   app.get('/own-csp', async (_request, reply) => reply.header('content-security-policy', "default-src 'self'").send('page'));
-  registerWebSecurity(app, config, options);
+  registerWebSecurity(app, fixedWebConfig(config), options);
   await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(() => app.close());
   const address = app.server.address();

@@ -10,6 +10,7 @@ import t, { type Test } from 'tap';
 import { ExporterError } from '../../src/errors.js';
 import { registerWebSecurity } from '../../src/web/auth.js';
 import { loadWebConfig } from '../../src/web/web-config.js';
+import { fixedWebConfig } from '../../src/web/web-config-reloader.js';
 
 // Real TLS handshakes against a Fastify app built with the `https` options a web config yields.
 // Fixtures: test/fixtures/tls (generate.sh): a test CA, a server certificate for 127.0.0.1 and client
@@ -29,7 +30,7 @@ async function serve(t: Test, body: string): Promise<number> {
   writeFileSync(path, body);
   const config = loadWebConfig(path);
   const app = Fastify({ https: config.tls ?? null });
-  registerWebSecurity(app, config);
+  registerWebSecurity(app, fixedWebConfig(config));
   app.get('/', async () => 'ok');
   await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(() => app.close());
@@ -141,5 +142,5 @@ t.test('a TLS web config on an app built without https is refused, not served in
   writeFileSync(path, tlsSection());
   const app = Fastify();
   t.teardown(() => app.close());
-  t.throws(() => registerWebSecurity(app, loadWebConfig(path)), new ExporterError('BUE_ERR_TLS_NOT_SERVED', 'the web config enables TLS but the app was built without the https option'));
+  t.throws(() => registerWebSecurity(app, fixedWebConfig(loadWebConfig(path))), new ExporterError('BUE_ERR_TLS_NOT_SERVED', 'the web config enables TLS but the app was built without the https option'));
 });
