@@ -149,6 +149,33 @@ t.test('turning TLS on or off, or changing client_auth_type, waits for a restart
   t.equal(lines.at(-1)?.change, 'tls_server_config added');
 });
 
+t.test('certificate and key files are watched too, and the ones a changed file names from then on', async (t) => {
+  const { file } = folder(t);
+  const pair = (name: string) => ({ cert: file(`${name}.pem`, fixture('server.pem')), key: file(`${name}-key.pem`, fixture('server-key.pem')) });
+  const renew = (paths: { cert: string; key: string }) => {
+    writeFileSync(paths.cert, fixture('renewed.pem'));
+    writeFileSync(paths.key, fixture('renewed-key.pem'));
+  };
+  const tls = (paths: { cert: string; key: string }) => `tls_server_config:\n  cert_file: ${paths.cert}\n  key_file: ${paths.key}\n`;
+  const first = pair('first');
+  const path = file('web.yml', tls(first));
+  const reloader = new WebConfigReloader(path, pino({ level: 'silent' }));
+
+  renew(first);
+  reloader.check();
+  t.equal(reloader.current.tls?.cert, fixture('renewed.pem'), 'new bytes in the same certificate file, the web config untouched');
+
+  const second = pair('second');
+  writeFileSync(path, tls(second));
+  reloader.check();
+  t.equal(reloader.current.tls?.cert, fixture('server.pem'));
+  t.same(reloader.current.files, [path, second.cert, second.key]);
+  reloader.check();
+  renew(second);
+  reloader.check();
+  t.equal(reloader.current.tls?.cert, fixture('renewed.pem'), 'the newly named files are the ones watched');
+});
+
 t.test('an invalid file at start fails the start', async (t) => {
   const { file } = folder(t);
   t.throws(() => new WebConfigReloader(file('web.yml', 'basic_auth_users: [alice]\n'), pino({ level: 'silent' })), ConfigError);
