@@ -113,15 +113,15 @@ function grounding(rest: string): Parsed | undefined {
   return match ? withModel(match[1] as string, { kind: 'web_search', unit: 'queries' }) : undefined;
 }
 
-// '<Model>-T2I-1024-Standard', '<Model>-I2I-...'
+// '<Model>-T2I-1024-Standard', '<Model>-I2I-...', '<Model>-Custom-T2I-...' (a fine-tuned model of it).
 function imageGeneration(rest: string): Parsed | undefined {
-  const match = /^(.+?)-[A-Z]{1,2}2I(?:-|$)/.exec(rest);
+  const match = /^(.+?)(?:-Custom)?-[A-Z]{1,2}2I(?:-|$)/.exec(rest);
   return match ? withModel(match[1] as string, { kind: 'image_generation', unit: 'images' }) : undefined;
 }
 
 // '<Model>-T2V-...', or anything billed to a Reel model.
 function videoGeneration(rest: string): Parsed | undefined {
-  const match = /^(.+?)-[A-Z]{1,2}2V(?:-|$)/.exec(rest) ?? /^([^-]*Reel[^-]*)(?:-|$)/.exec(rest);
+  const match = /^(.+?)(?:-Custom)?-[A-Z]{1,2}2V(?:-|$)/.exec(rest) ?? /^([^-]*Reel[^-]*)(?:-|$)/.exec(rest);
   if (!match) return undefined;
   return withModel(match[1] as string, { kind: 'video_generation', unit: /sec/i.test(rest) ? 'seconds' : '', fallbackUnit: 'videos' });
 }

@@ -118,7 +118,21 @@ function slugOf(text: string): string {
   const name = text.replace(CONTEXT_WINDOW, '');
   const slug = withoutProviderWord(wordsOf(name));
   if (/^claude(?![a-z])/.test(slug)) return claudeSlug(slug);
-  return withoutProviderWord(wordsOf(name.replace(MODEL_ID_REVISION, '')));
+  return oneSpelling(withoutProviderWord(wordsOf(name.replace(MODEL_ID_REVISION, ''))));
+}
+
+/**
+ * Spellings of one model that differ only in form, seen in real bills: model ids add '-instruct' where
+ * usage types leave it out ('meta.llama3-1-405b-instruct' = 'Llama3-1-405B', 'qwen3-next-80b-a3b' both
+ * ways); Llama, Qwen and GLM glue their version to the family ('zai.glm5' = 'zai.glm-5'); Nova puts its
+ * generation first ('nova-2-lite', 'amazon.nova-2-sonic') where a usage type may append it ('NovaSonic2.0');
+ * first-generation names carry none, so 'NovaReel1.1' is Nova Reel's own version 1.1.
+ */
+function oneSpelling(slug: string): string {
+  return slug
+    .replace(/-instruct$/, '')
+    .replace(/^(llama|qwen|glm)-(?=\d)/, '$1')
+    .replace(/^nova-([a-z]+)((?:[2-9]|\d{2,})(?:\.\d+)*)(?=-|$)/, 'nova-$2-$1');
 }
 
 /** 'Nova2.0Lite' -> 'nova-2-lite', 'Llama3-1-405B' -> 'llama3.1-405b', 'Command R+' -> 'command-r-plus'. */

@@ -56,8 +56,9 @@ export function readQualifiers(words: readonly string[]): Qualifiers | undefined
 }
 
 const MODALITY = 'text|speech|image|audio|video';
-// input-tokens, cache-read-input-token-count, speech-input-tokens, input-audio-token-count, cache-write-tokens...
-const METER = `(?:(?:${MODALITY})-)?(input|output|cache-read|cache-write)(?:-(?:input|${MODALITY}))*-(?:tokens?|token-count)`;
+// input-tokens, cache-read-input-token-count, speech-input-tokens, input-audio-token-count, cache-write-tokens,
+// speech-understanding-input-token (Nova Sonic)...
+const METER = `(?:(?:${MODALITY})(?:-understanding|-generation)?-)?(input|output|cache-read|cache-write)(?:-(?:input|${MODALITY}))*-(?:tokens?|token-count)`;
 const RUNTIME_METER = new RegExp(`-${METER}(?=-|$)`);
 const LEADING_METER = new RegExp(`^${METER}(?=-|$)`);
 

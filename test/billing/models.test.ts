@@ -58,7 +58,7 @@ t.test('runtime CamelCase and mantle ids agree', async (t) => {
   sameModel(t, 'titan-text-g1-express', ['TitanTextG1-Express']);
   sameModel(t, 'qwen3-32b', ['Qwen3-32B', 'qwen.qwen3-32b', 'qwen.qwen3-32b-v1:0']);
   sameModel(t, 'llama3.1-405b', ['Llama3-1-405B', 'meta.llama3-1-405b']);
-  sameModel(t, 'mistral-large-3-675b-instruct', ['Mistral-Large-3-675b-Instruct', 'mistral.mistral-large-3-675b-instruct']);
+  sameModel(t, 'mistral-large-3-675b', ['Mistral-Large-3-675b-Instruct', 'mistral.mistral-large-3-675b-instruct']);
   sameModel(t, 'gpt-oss-120b', ['gpt-oss-120b', 'openai.gpt-oss-120b']);
   sameModel(t, 'qwen3-vl-235b-a22b', ['Qwen3-VL-235B-A22B', 'qwen.qwen3-vl-235b-a22b']);
   sameModel(t, 'deepseek-v3.2', ['deepseek.v3.2', 'DeepSeek-V3.2']);

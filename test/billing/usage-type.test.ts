@@ -47,7 +47,7 @@ t.test('realistic usage types beyond the TSV', async (t) => {
     [BEDROCK, 'USE1-Llama3-2-11B-input-tokens-batch', { model: 'llama3.2-11b', provider: 'meta', tier: 'batch' }],
     [BEDROCK, 'USE1-Nova2.0Sonic-output-audio-token-count', { model: 'nova-2-sonic', kind: 'tokens', direction: 'output' }],
     [BEDROCK, 'USE1-NovaPro-video-input-tokens', { model: 'nova-pro', kind: 'tokens', direction: 'input' }],
-    [BEDROCK, 'EU-Qwen3-Coder-480B-A35B-Instruct-input-tokens', { model: 'qwen3-coder-480b-a35b-instruct', provider: 'qwen', region: 'eu-west-1' }],
+    [BEDROCK, 'EU-Qwen3-Coder-480B-A35B-Instruct-input-tokens', { model: 'qwen3-coder-480b-a35b', provider: 'qwen', region: 'eu-west-1' }],
     [BEDROCK, 'USE1-xai.grok-5-mantle-input-tokens-standard', { model: 'grok-5', provider: 'xai', kind: 'tokens' }],
     ['Claude Opus 5 (Amazon Bedrock Edition)', 'USE1-MP:USE1_cache_read_tokens_global_batch-Units',
       { model: 'claude-opus-5', provider: 'anthropic', kind: 'tokens', direction: 'cache_read', tier: 'batch', route: 'global', tokensPerUnit: 1e6 }],

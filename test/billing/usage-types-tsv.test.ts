@@ -187,5 +187,5 @@ t.test('one model, one slug; one slug, one model', async (t) => {
   t.same([...(slugsByModel.get('claude sonnet 4.6') ?? [])], ['claude-sonnet-4.6']);
   t.same([...(slugsByModel.get('claude opus 5') ?? [])], ['claude-opus-5']);
   t.same([...(slugsByModel.get('qwen3 32b') ?? [])], ['qwen3-32b']);
-  t.same([...(slugsByModel.get('mistral large 3') ?? [])], ['mistral-large-3-675b-instruct']);
+  t.same([...(slugsByModel.get('mistral large 3') ?? [])], ['mistral-large-3-675b']);
 });

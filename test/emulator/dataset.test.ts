@@ -84,7 +84,7 @@ t.test('ground truth follows the metric contract and the slug rules', async (t) 
   t.match(truthOf('Amazon Bedrock', 'USE1-qwen.qwen3-32b-mantle-input-tokens-standard'), { model: 'qwen3-32b', provider: 'qwen' });
   t.match(truthOf('Amazon Bedrock', 'APS3-Qwen3-32B-input-tokens-flex'), { model: 'qwen3-32b', tier: 'flex' });
   t.match(truthOf('Amazon Bedrock', 'USE1-Llama3-1-405B-input-tokens'), { model: 'llama3.1-405b', provider: 'meta' });
-  t.match(truthOf('Amazon Bedrock', 'USW2-Mistral-Large-3-675b-Instruct-output-tokens'), { model: 'mistral-large-3-675b-instruct', provider: 'mistral' });
+  t.match(truthOf('Amazon Bedrock', 'USW2-Mistral-Large-3-675b-Instruct-output-tokens'), { model: 'mistral-large-3-675b', provider: 'mistral' });
   t.match(truthOf('Amazon Bedrock', 'USE1-Claude3-5Haiku-input-tokens-latency-optimized'), { model: 'claude-haiku-3.5', tier: 'latency_optimized' });
   t.match(truthOf('Amazon Bedrock', 'EU-Nova2.0Lite-input-tokens-cross-region-global'), { model: 'nova-2-lite', route: 'global' });
   t.match(truthOf('Amazon Bedrock', 'USE1-openai.gpt-oss-120b-mantle-input-tokens-standard'), { model: 'gpt-oss-120b', provider: 'openai' });
