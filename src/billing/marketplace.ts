@@ -8,7 +8,7 @@ import type { Direction, Parsed } from './usage-type.js';
 export function classifyMarketplace(afterMp: string): Parsed {
   const dimension = afterMp.replace(/^[A-Z]{2,4}\d{0,2}_/, '').replace(/-Units?$/i, '');
   const words = (dimension.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+[a-z]*/g) ?? []).map((word) => word.toLowerCase());
-  const has = (word: string): boolean => words.includes(word);
+  const has = (...any: string[]): boolean => any.some((word) => words.includes(word));
 
   if (has('reserved') || has('tpm')) {
     return {
@@ -23,9 +23,17 @@ export function classifyMarketplace(afterMp: string): Parsed {
   if (has('cache') && has('storage')) return { kind: 'other', unit: 'token_hours' };
   if (has('cache') && has('validation')) return { kind: 'other', unit: 'validations' };
   if (has('token') || has('tokens')) return tokens(words);
+  const length = words.find((word) => LENGTHS.has(word));
+  if (length !== undefined && has('video', 'audio')) {
+    // Media billed by its length: made ('OutputVideoSeconds') or read, to embed or understand it ('inputVideoSecond').
+    if (has('output') && has('video')) return { kind: 'video_generation', unit: LENGTHS.get(length) as string };
+    if (has('input')) return { kind: 'other', unit: LENGTHS.get(length) as string };
+  }
   if (has('image') || has('images')) return { kind: 'image_generation', unit: 'images' };
   return { kind: 'unknown' };
 }
+
+const LENGTHS = new Map([['second', 'seconds'], ['seconds', 'seconds'], ['minute', 'minutes'], ['minutes', 'minutes']]);
 
 // Cache words first: 'CacheReadInputTokenCount' also contains 'Input'.
 function tokens(words: readonly string[]): Parsed {

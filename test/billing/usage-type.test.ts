@@ -65,6 +65,10 @@ t.test('realistic usage types beyond the TSV', async (t) => {
     ['Claude Opus 5 (Amazon Bedrock Edition)', 'USE1-MP:USE1_ProvisionedThroughput_6MonthCommit_ModelUnits_Usage',
       { kind: 'provisioned_throughput', unit: 'model_unit_hours' }],
     ['Cohere Rerank v4 (Amazon Bedrock Edition)', 'USE1-MP:USE1_SearchUnits-Units', { model: 'cohere-rerank-v4', kind: 'rerank', unit: 'search_units' }],
+    ['TwelveLabs Marengo Embed 3.0 (Amazon Bedrock Edition)', 'USE1-MP:USE1_inputVideoSecond-Units',
+      { model: 'marengo-embed-3', provider: 'twelvelabs', kind: 'other', unit: 'seconds' }],
+    ['TwelveLabs Marengo Embed 3.0 (Amazon Bedrock Edition)', 'USW2-MP:USW2_InputAudioMinutes-Units', { kind: 'other', unit: 'minutes' }],
+    ['Luma Ray 3 (Amazon Bedrock Edition)', 'USW2-MP:USW2_OutputVideoSeconds-Units', { provider: 'unknown', kind: 'video_generation', unit: 'seconds' }],
     [BEDROCK, 'USE1-openai.gpt-oss-120b-reserved-6-month-output-tokens-per-minute-cross-region-global',
       { model: 'gpt-oss-120b', provider: 'openai', kind: 'reserved_capacity', direction: 'output', route: 'global', unit: 'thousand_tpm_hours' }],
     [BEDROCK, 'USE1-NovaPro-reserved-1-month-model-units', { model: 'nova-pro', kind: 'reserved_capacity', direction: '', route: 'regional' }],
@@ -175,6 +179,9 @@ t.test('never guess tokens', async (t) => {
   t.equal(kind(mp, 'USE1-MP:USE1_CacheTokenCount-Units'), 'unknown', 'a cache token with no read or write');
   t.equal(kind(mp, 'USE1-MP:USE1_TokenCount-Units'), 'unknown', 'tokens with no direction');
   t.equal(kind(mp, 'USE1-MP:USE1_SomethingNew-Units'), 'unknown');
+  t.equal(kind(mp, 'USE1-MP:USE1_OutputAudioSeconds-Units'), 'unknown', 'audio made: speech, music? not guessed');
+  t.equal(kind(mp, 'USE1-MP:USE1_VideoMinutes-Units'), 'unknown', 'media length with no direction');
+  t.equal(kind(mp, 'USE1-MP:USE1_InputVideoCount-Units'), 'unknown', 'media with no length');
   t.equal(kind(mp, 'USE1-MP:USE1_-Units'), 'unknown', 'no dimension');
   t.equal(kind(mp, 'USE1-MP:'), 'unknown');
 });
