@@ -10,11 +10,22 @@ export const ACCOUNTS_UID = 'bedrock-accounts';
 const COST = 'bedrock_cost_usd_month_to_date';
 const TOKENS = 'bedrock_tokens_month_to_date';
 
-const ACCOUNT = 'The account is the linked account that used Bedrock (the 12-digit id); it is absent when the exporter runs with --collection.account-breakdown=false.';
+const ACCOUNT = 'The account is the linked account that used Bedrock (the 12-digit id, with its name where Cost Explorer gives one); it is absent when the exporter runs with --collection.account-breakdown=false.';
 const REGION = 'The region is the AWS region in the usage type; cross-region inference bills the source region.';
 
-const ranking = (title: string, description: string, unit: string, metric: string, label: string) =>
-  barGauge({ title, description, unit, span: 6, height: 9 }, [{ expr: `sort_desc(${sum(usage(metric), label)})`, legend: `{{${label}}}` }]);
+// The account's name from bedrock_account_info where Cost Explorer gave one; an account without a name
+// keeps its id alone rather than dropping out of the panel. topk: one name per account even while a
+// renamed account's old series is still fresh.
+const withAccountName = (byAccount: string) =>
+  `(${byAccount} * on (account) group_left (account_name) topk by (account) (1, bedrock_account_info)) or on (account) ${byAccount}`;
+const ACCOUNT_LEGEND = '{{account}} {{account_name}}';
+
+const ranking = (title: string, description: string, unit: string, metric: string, label: string) => {
+  const byLabel = sum(usage(metric), label);
+  return barGauge({ title, description, unit, span: 6, height: 9 }, [
+    label === 'account' ? { expr: `sort_desc(${withAccountName(byLabel)})`, legend: ACCOUNT_LEGEND } : { expr: `sort_desc(${byLabel})`, legend: `{{${label}}}` },
+  ]);
+};
 
 const monthToDate = [
   ranking('Spend by account, month to date', usageText('Month-to-date spend by linked account.', ACCOUNT, MONTH_TO_DATE), 'currencyUSD', COST, 'account'),
@@ -53,7 +64,7 @@ const whoUsesWhat = [
       span: 12,
       height: 9,
     },
-    [{ expr: `sort_desc(count by (account) (${sum(usage(COST, 'model!=""'), 'account, model')}))`, legend: '{{account}}' }],
+    [{ expr: `sort_desc(${withAccountName(`count by (account) (${sum(usage(COST, 'model!=""'), 'account, model')})`)})`, legend: ACCOUNT_LEGEND }],
   ),
   barGauge(
     {
@@ -76,7 +87,7 @@ const overTime = [
       span: 12,
       height: 9,
     },
-    [{ expr: sum(usage(COST), 'account'), legend: '{{account}}' }],
+    [{ expr: withAccountName(sum(usage(COST), 'account')), legend: ACCOUNT_LEGEND }],
   ),
   timeSeries(
     {

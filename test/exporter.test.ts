@@ -55,6 +55,14 @@ t.test('every metric family equals the ground truth, over several pages and acco
   const seen = truthOf(stack, monthStart(today), addDays(today, 1), ['service', 'usageType'], 'cost');
   t.same(new Set(info.map((s) => `${s.labels.service}|${s.labels.usage_type}`)), new Set(seen.keys()), 'one info series per usage type in use');
   t.ok(samples.every((s) => Object.values(s.labels).every((value) => value !== '')), 'no empty label values');
+
+  const names = new Map(stack.dataset.accounts.map((account) => [account.id, account.name]));
+  const inUse = truthOf(stack, monthStart(today), addDays(today, 1), ['account'], 'cost');
+  t.same(
+    samples.filter((s) => s.name === 'bedrock_account_info').map((s) => [s.labels.account, s.labels.account_name, s.value]).sort(),
+    [...inUse.keys()].sort().map((account) => [account, names.get(account), 1]),
+    'one name per account in use, as Cost Explorer gives it with the answers (no extra request)',
+  );
 });
 
 t.test('without the account breakdown: one query, no account label, same totals', async (t) => {
@@ -62,7 +70,7 @@ t.test('without the account breakdown: one query, no account label, same totals'
   t.ok(await stack.exporter.collector.refresh());
   const samples = await stack.scrape();
   t.equal(stack.emulator.stats().requests.GetCostAndUsage, 1, 'a single page for everything');
-  t.notOk(samples.some((s) => s.name.startsWith('bedrock_') && 'account' in s.labels), 'no account label anywhere');
+  t.notOk(samples.some((s) => s.name.startsWith('bedrock_') && 'account' in s.labels), 'no account label anywhere (and so no account names)');
   checkWindow(t, stack, samples, 'month_to_date', false);
   checkWindow(t, stack, samples, 'daily', false);
 });

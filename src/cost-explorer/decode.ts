@@ -36,6 +36,7 @@ function amount(metrics: Record<string, unknown>, name: string, where: string): 
  */
 export function decodeCostAndUsagePage(page: unknown, groupBy: readonly [GroupKey, 'USAGE_TYPE'], service = ''): DecodedBucket[] {
   if (!isRecord(page)) throw new AnswerError('not an object');
+  const names = groupBy[0] === 'LINKED_ACCOUNT' ? accountNames(page.DimensionValueAttributes) : new Map<string, string>();
   const results = page.ResultsByTime ?? [];
   if (!Array.isArray(results)) throw new AnswerError('ResultsByTime is not a list');
   return results.map((result: unknown, index) => {
@@ -54,8 +55,10 @@ export function decodeCostAndUsagePage(page: unknown, groupBy: readonly [GroupKe
       const [first, usageType] = group.Keys as [string, string];
       const cost = amount(group.Metrics, 'UnblendedCost', at);
       const quantity = amount(group.Metrics, 'UsageQuantity', at);
+      const accountName = names.get(first);
       return {
         account: groupBy[0] === 'LINKED_ACCOUNT' ? first : '',
+        ...(accountName === undefined ? {} : { accountName }),
         service: groupBy[0] === 'SERVICE' ? first : service,
         usageType,
         cost: cost.value,
@@ -65,6 +68,22 @@ export function decodeCostAndUsagePage(page: unknown, groupBy: readonly [GroupKe
     });
     return { day, estimated: result.Estimated === true, rows };
   });
+}
+
+/**
+ * Account names that come with a page grouped by LINKED_ACCOUNT (`DimensionValueAttributes`, the
+ * account's `description`). Names are cosmetic: a malformed entry is skipped, never an error, and a
+ * "name" that is the id itself is no name.
+ */
+function accountNames(attributes: unknown): Map<string, string> {
+  const names = new Map<string, string>();
+  if (!Array.isArray(attributes)) return names;
+  for (const entry of attributes) {
+    if (!isRecord(entry) || typeof entry.Value !== 'string' || !isRecord(entry.Attributes)) continue;
+    const name = entry.Attributes.description;
+    if (typeof name === 'string' && name.trim() !== '' && name !== entry.Value) names.set(entry.Value, name.trim());
+  }
+  return names;
 }
 
 /** SERVICE values of one GetDimensionValues page. */

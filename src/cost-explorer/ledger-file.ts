@@ -14,13 +14,18 @@ const VERSION = 1;
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-type StoredRow = [account: string, service: string, usageType: string, cost: number, quantity: number, unit: string];
+// The account's name is last and only there when known (files written before names had none).
+type StoredRow = [account: string, service: string, usageType: string, cost: number, quantity: number, unit: string, accountName?: string];
 
 export async function saveLedger(path: string, ledger: Ledger): Promise<number> {
   const settled = ledger.entries().filter((entry) => entry.settled);
   const lines = [JSON.stringify({ format: FORMAT, version: VERSION })];
   for (const entry of settled) {
-    const rows: StoredRow[] = entry.rows.map((r) => [r.account, r.service, r.usageType, r.cost, r.quantity, r.unit]);
+    const rows: StoredRow[] = entry.rows.map((r) => {
+      const row: StoredRow = [r.account, r.service, r.usageType, r.cost, r.quantity, r.unit];
+      if (r.accountName !== undefined) row.push(r.accountName);
+      return row;
+    });
     lines.push(JSON.stringify({ day: entry.day, queryKey: entry.queryKey, rows }));
   }
   const temporary = `${path}.${process.pid}.tmp`;
@@ -35,7 +40,7 @@ export async function saveLedger(path: string, ledger: Ledger): Promise<number> 
 }
 
 const isRow = (row: unknown): row is StoredRow =>
-  Array.isArray(row) && row.length === 6 && typeof row[0] === 'string' && typeof row[1] === 'string' && typeof row[2] === 'string' &&
+  Array.isArray(row) && (row.length === 6 || (row.length === 7 && typeof row[6] === 'string')) && typeof row[0] === 'string' && typeof row[1] === 'string' && typeof row[2] === 'string' &&
   Number.isFinite(row[3]) && Number.isFinite(row[4]) && typeof row[5] === 'string';
 
 function parseEntry(line: string): DayEntry {
@@ -43,7 +48,8 @@ function parseEntry(line: string): DayEntry {
   if (typeof value.day !== 'string' || !isDay(value.day) || typeof value.queryKey !== 'string' || !Array.isArray(value.rows) || !value.rows.every(isRow)) {
     throw new Error('an entry is not a settled day');
   }
-  const rows = value.rows.map(([account, service, usageType, cost, quantity, unit]): LedgerRow => ({ account, service, usageType, cost, quantity, unit }));
+  const rows = value.rows.map(([account, service, usageType, cost, quantity, unit, accountName]): LedgerRow =>
+    accountName === undefined ? { account, service, usageType, cost, quantity, unit } : { account, accountName, service, usageType, cost, quantity, unit });
   return { day: value.day, queryKey: value.queryKey, rows, estimated: false, settled: true };
 }
 

@@ -4,6 +4,8 @@ import type { DecodedBucket } from './decode.js';
 
 export interface LedgerRow {
   account: string;
+  /** The account's name, when Cost Explorer gave one with the answer. */
+  accountName?: string;
   service: string;
   usageType: string;
   cost: number;

@@ -123,7 +123,7 @@ function rowSeries(classify: Classifier): (row: LedgerRow) => RowSeries {
 
 /** The gauges of the contract for `today`, before rendering: what a snapshot and the backfill share. */
 export interface Aggregate {
-  /** In exposition order: daily tokens, cost, usage; the same month to date; info; data day; estimated. */
+  /** In exposition order: daily tokens, cost, usage; the same month to date; usage type info; account info; data day; estimated. */
   families: Family[];
   summary: Summary;
   unrecognized: Set<string>;
@@ -135,6 +135,7 @@ export async function aggregate(entries: Iterable<DayEntry>, today: Day, classif
   const firstOfMonth = monthStart(today);
   const families = { daily: windowFamilies('daily'), month_to_date: windowFamilies('month_to_date') };
   const info = family('bedrock_usage_type_info', `Classification of each Bedrock usage type seen in the current month or on the last complete day (value 1). ${CACHED}`);
+  const accountNames = new Map<string, string>();
   const unrecognized = new Set<string>();
   const summary: Summary = {
     today,
@@ -173,6 +174,7 @@ export async function aggregate(entries: Iterable<DayEntry>, today: Day, classif
 
       if (c.kind === 'unknown') unrecognized.add(`${row.service}|${row.usageType}`);
       info.series.set(series.info, 1);
+      if (row.accountName !== undefined) accountNames.set(row.account, row.accountName);
 
       for (const window of inWindows) {
         const f = families[window];
@@ -197,9 +199,12 @@ export async function aggregate(entries: Iterable<DayEntry>, today: Day, classif
   set(estimated, [['window', 'daily']], summary.estimated.daily ? 1 : 0);
   set(estimated, [['window', 'month_to_date']], summary.estimated.monthToDate ? 1 : 0);
 
+  const accounts = family('bedrock_account_info', `Name of each AWS account with Bedrock usage in the current month or on the last complete day, as Cost Explorer gives it (value 1); join on account to show names. ${CACHED}`);
+  for (const [account, name] of accountNames) set(accounts, [['account', account], ['account_name', name]], 1);
+
   const all: Family[] = [];
   for (const window of WINDOWS) all.push(families[window].tokens, families[window].cost, families[window].usage);
-  all.push(info, dataDay, estimated);
+  all.push(info, accounts, dataDay, estimated);
   return { families: all, summary, unrecognized };
 }
 

@@ -29,6 +29,33 @@ t.test('SERVICE as a group key names the service; credits stay negative', async 
   t.same(decodeCostAndUsagePage({}, ['SERVICE', 'USAGE_TYPE']), [], 'no ResultsByTime, no rows');
 });
 
+t.test('account names come with a page grouped by account; a bad or missing one is no name, never an error', async (t) => {
+  const group = (account: string) => ({ Keys: [account, 'USE1-NovaPro-input-tokens'], Metrics: metrics('1', '1') });
+  const page = {
+    ResultsByTime: [{ TimePeriod: { Start: '2026-11-25' }, Groups: ['111122223333', '444455556666', '777788889999', '000011112222'].map(group) }],
+    DimensionValueAttributes: [
+      { Value: '111122223333', Attributes: { description: '  ml-platform-prod ' } },
+      { Value: '444455556666', Attributes: { description: '444455556666' } },
+      { Value: '777788889999', Attributes: { description: '' } },
+      { Value: '000011112222' },
+      { Attributes: { description: 'no account' } },
+      'garbage',
+    ],
+  };
+  const [bucket] = decodeCostAndUsagePage(page, ['LINKED_ACCOUNT', 'USAGE_TYPE'], 'Amazon Bedrock');
+  t.same(bucket?.rows.map((row) => [row.account, row.accountName]), [
+    ['111122223333', 'ml-platform-prod'],
+    ['444455556666', undefined],
+    ['777788889999', undefined],
+    ['000011112222', undefined],
+  ]);
+  t.notOk('accountName' in (bucket?.rows[1] ?? {}), 'no name is no property, not an empty one');
+  const notAList = decodeCostAndUsagePage({ ...page, DimensionValueAttributes: 'x' }, ['LINKED_ACCOUNT', 'USAGE_TYPE']);
+  t.notOk(notAList[0]?.rows.some((row) => 'accountName' in row));
+  const byService = decodeCostAndUsagePage({ ...page, ResultsByTime: [{ TimePeriod: { Start: '2026-11-25' }, Groups: [{ Keys: ['111122223333', 'USE1-X'], Metrics: metrics('1', '1') }] }] }, ['SERVICE', 'USAGE_TYPE']);
+  t.notOk('accountName' in (byService[0]?.rows[0] ?? {}), 'names only name accounts');
+});
+
 t.test('malformed answers are AnswerErrors that say where', async (t) => {
   const bad: Array<[unknown, RegExp]> = [
     [null, /not an object/],

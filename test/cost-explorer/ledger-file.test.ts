@@ -27,6 +27,23 @@ t.test('settled days round-trip; unsettled ones are not saved', async (t) => {
   t.equal(restored.get('2026-11-03', 'service:Amazon Bedrock'), undefined);
 });
 
+t.test('account names are saved with their rows; files without names still load', async (t) => {
+  const named: DayEntry = { ...entry('2026-11-01', true), rows: [{ ...entry('2026-11-01', true).rows[0]!, accountName: 'ml-platform-prod' }, { ...entry('2026-11-01', true).rows[0]!, account: '444455556666' }] };
+  const ledger = new Ledger(10);
+  ledger.commit([named]);
+  const path = join(dir, 'named.gz');
+  await saveLedger(path, ledger);
+  const restored = new Ledger(10);
+  await loadLedger(path, restored);
+  t.same(restored.get('2026-11-01', 'service:Amazon Bedrock')?.rows.map((row) => [row.account, row.accountName]), [['111122223333', 'ml-platform-prod'], ['444455556666', undefined]]);
+  t.notOk('accountName' in (restored.get('2026-11-01', 'service:Amazon Bedrock')?.rows[1] ?? {}));
+
+  const old = join(dir, 'before-names.gz');
+  writeFileSync(old, gzipSync(`${JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 1 })}\n{"day":"2026-11-02","queryKey":"q","rows":[["111122223333","Amazon Bedrock","USE1-X",1,2,"u"]]}`));
+  const fromOld = new Ledger(10);
+  t.equal(await loadLedger(old, fromOld), 1, 'a file written before names loads as it is');
+});
+
 t.test('a missing file is an empty start', async (t) => {
   t.equal(await loadLedger(join(dir, 'none.gz'), new Ledger(10)), 0);
 });
@@ -38,6 +55,7 @@ t.test('foreign, corrupt or damaged files are rejected whole', async (t) => {
     ['newer version', gzipSync(JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 99 }))],
     ['bad entry', gzipSync(`${JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 1 })}\n{"day":"2026-02-30","queryKey":"q","rows":[]}`)],
     ['bad row', gzipSync(`${JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 1 })}\n{"day":"2026-11-01","queryKey":"q","rows":[["a","b","c","1",2,"u"]]}`)],
+    ['bad account name', gzipSync(`${JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 1 })}\n{"day":"2026-11-01","queryKey":"q","rows":[["a","b","c",1,2,"u",7]]}`)],
     ['truncated', gzipSync(`${JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 1 })}\n{"day":"2026-11-01","queryKey"`)],
   ];
   for (const [name, bytes] of cases) {

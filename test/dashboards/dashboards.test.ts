@@ -20,6 +20,7 @@ const EXPORTER_METRICS = [
   'bedrock_usage_daily',
   'bedrock_usage_month_to_date',
   'bedrock_usage_type_info',
+  'bedrock_account_info',
   'bedrock_data_day_timestamp_seconds',
   'bedrock_data_estimated',
   'bedrock_exporter_build_info',

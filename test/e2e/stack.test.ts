@@ -102,6 +102,11 @@ t.test('the stack: growth alerts reach the webhook, dashboards have data', async
     for (const query of queries) {
       const result = await prometheus.query(query.promql);
       t.ok(result.length > 0, `${query.dashboard} / ${query.panel} [${query.refId}]`, { expr: query.promql });
+      if (query.promql.includes('bedrock_account_info')) {
+        const accounts = result.map((series) => series.metric.account);
+        t.ok(result.every((series) => series.metric.account_name), `${query.panel}: every account has its name`);
+        t.equal(new Set(accounts).size, accounts.length, `${query.panel}: one series per account`);
+      }
     }
     for (const variable of variableQueries()) {
       const match = /^label_values\((?:(.+),\s*)?(\w+)\)$/.exec(withVariablesReplaced(variable.query).trim());
