@@ -25,6 +25,10 @@ export interface Summary {
   /** Month to date, by model ('' for usage without a model). */
   byModel: Map<string, Totals>;
   byRegion: Map<string, Totals>;
+  /** Month to date, by account id ('' when the account breakdown is off). */
+  byAccount: Map<string, Totals>;
+  /** Account id -> name, where Cost Explorer gave one. */
+  accountNames: Map<string, string>;
   /** Tokens per day and model over every day the ledger holds in the window. */
   tokensByDay: Map<Day, Map<string, number>>;
   estimated: { daily: boolean; monthToDate: boolean };
@@ -144,6 +148,8 @@ export async function aggregate(entries: Iterable<DayEntry>, today: Day, classif
     daily: { cost: 0, tokens: 0 },
     byModel: new Map(),
     byRegion: new Map(),
+    byAccount: new Map(),
+    accountNames,
     tokensByDay: new Map(),
     estimated: { daily: false, monthToDate: false },
   };
@@ -187,6 +193,7 @@ export async function aggregate(entries: Iterable<DayEntry>, today: Day, classif
         if (window === 'month_to_date') {
           addTotals(summary.byModel, c.model, row.cost, tokens);
           addTotals(summary.byRegion, c.region, row.cost, tokens);
+          addTotals(summary.byAccount, row.account, row.cost, tokens);
         }
       }
     }

@@ -114,7 +114,18 @@ function overview(snapshot: Snapshot): string {
 ${cards(summary)}
 ${dailyChart(summary)}
 <section class="panel">${breakdown({ id: 'by-model', caption: 'By model, month to date', noun: 'Model', plural: 'models', name: modelName, blankMeans: 'Bedrock charges that name no model, such as guardrails, AgentCore or Data Automation', totals: summary.byModel, all: summary.monthToDate })}</section>
-<section class="panel">${breakdown({ id: 'by-region', caption: 'By region, month to date', noun: 'Region', plural: 'regions', name: regionName, blankMeans: 'Bedrock charges that name no region', totals: summary.byRegion, all: summary.monthToDate })}</section>`;
+<section class="panel">${breakdown({ id: 'by-region', caption: 'By region, month to date', noun: 'Region', plural: 'regions', name: regionName, blankMeans: 'Bedrock charges that name no region', totals: summary.byRegion, all: summary.monthToDate })}</section>${byAccount(summary)}`;
+}
+
+// Not there when the exporter runs without the account breakdown: every row would be one blank account.
+function byAccount(summary: Summary): string {
+  if (![...summary.byAccount.keys()].some((account) => account !== '')) return '';
+  const name = (account: string): string => {
+    const known = summary.accountNames.get(account);
+    return known === undefined ? account : `${known} (${account})`;
+  };
+  return `
+<section class="panel">${breakdown({ id: 'by-account', caption: 'By account, month to date', noun: 'Account', plural: 'accounts', name, blankMeans: '', totals: summary.byAccount, all: summary.monthToDate })}</section>`;
 }
 
 // A snapshot never changes once built, and the page is rendered per request: draw its overview once.

@@ -37,6 +37,8 @@ function snapshotOf(summary: Partial<Summary> = {}): Snapshot {
       daily: { cost: 0, tokens: 0 },
       byModel: new Map(),
       byRegion: new Map(),
+      byAccount: new Map(),
+      accountNames: new Map(),
       tokensByDay: new Map(),
       estimated: { daily: false, monthToDate: false },
       ...summary,
@@ -310,6 +312,7 @@ t.test('landingPage', async (t) => {
       t.match(foot, /<th scope="row">Total<\/th><td class="num">\$0\.00<\/td><td class="share">.*?–<\/td><td class="num" title="0 tokens">0<\/td><td class="num">–<\/td><td class="num">–<\/td>/);
     }
     t.match(html, /<dt>Cost per 1M tokens<\/dt><dd class="value">–<\/dd>/);
+    t.notMatch(html, /id="by-account"/, 'no account table without accounts');
   });
 
   const byModel = new Map<string, Totals>([
@@ -319,12 +322,15 @@ t.test('landingPage', async (t) => {
     [EVIL, { cost: 50, tokens: 500e6 }],
   ]);
   const byRegion = new Map<string, Totals>([['us-east-1', { cost: 700, tokens: 800e6 }], ['eu-west-1', { cost: 300, tokens: 200e6 }]]);
+  const byAccount = new Map<string, Totals>([['111122223333', { cost: 250, tokens: 100e6 }], ['444455556666', { cost: 750, tokens: 900e6 }]]);
   const days = eachDay('2026-11-01', '2026-11-21');
   const full = snapshotOf({
     monthToDate: totalsOf(byModel),
     daily: { cost: 40.5, tokens: 49_500_000 },
     byModel,
     byRegion,
+    byAccount,
+    accountNames: new Map([['444455556666', `Platform ${EVIL}`]]),
     tokensByDay: tokens(days, [...byModel.keys()], (m, d) => (m + 1) * 1e6 + d),
     estimated: { daily: true, monthToDate: true },
   });
@@ -340,6 +346,10 @@ t.test('landingPage', async (t) => {
     const regions = table(html, 'by-region');
     t.same(regions.names, ['us-east-1', 'eu-west-1']);
     t.match(regions.body, /70\.0%<\/td><td class="num" title="800,000,000 tokens">800M<\/td><td class="num">80\.0%<\/td>/);
+    const accounts = table(html, 'by-account');
+    t.same(accounts.names, [escapeHtml(`Platform ${EVIL} (444455556666)`), '111122223333'], 'named where Cost Explorer gave a name, the id alone otherwise');
+    t.same(accounts.spends, ['$750.00', '$250.00']);
+    t.notMatch(page(snapshotOf({ ...full.summary, byAccount: new Map([['', { cost: 1000, tokens: 1e9 }]]) })), /id="by-account"/, 'no account table without the account breakdown');
   });
 
   t.test('cards and the estimated notice', async (t) => {
