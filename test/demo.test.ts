@@ -10,8 +10,9 @@ t.test('demo: emulator and exporter in one process, metrics ready, clean stop', 
     if (child.exitCode === null) child.kill('SIGKILL');
   });
   let stdout = '';
+  let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.resume();
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   const deadline = Date.now() + 60_000;
   let metricsUrl: string | undefined;
   while (!metricsUrl && Date.now() < deadline) {
@@ -34,6 +35,7 @@ t.test('demo: emulator and exporter in one process, metrics ready, clean stop', 
   t.ok(new Set(samples.filter((s) => s.name === 'bedrock_tokens_month_to_date').map((s) => s.labels.model)).size >= 5, 'several models');
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'SIGTERM stops it gracefully');
+  t.notMatch(stderr, /NodeVersionSupportWarning/, 'no SDK upgrade notice in front of a newcomer');
 });
 
 t.test('emulator command: serves until stopped', async (t) => {
