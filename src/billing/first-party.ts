@@ -90,10 +90,14 @@ function mantleTokens(rest: string): Parsed | undefined {
   return meter ? tokens(rest.slice(0, at), meter) : undefined;
 }
 
-// '<Model>-<meter>[-<qualifier>...]', qualifiers in any order.
+// '<Model>-<meter>[-<qualifier>...]', qualifiers in any order. A latency-optimized variant may also be
+// named with the model: 'Llama3-1-70B-LatencyOptimized-input-tokens'.
 function runtimeTokens(rest: string): Parsed | undefined {
   const meter = findTokenMeter(rest);
-  return meter ? tokens(meter.before, meter) : undefined;
+  if (!meter) return undefined;
+  const variant = /-LatencyOptimized$/i.exec(meter.before);
+  if (variant === null) return tokens(meter.before, meter);
+  return tokens(meter.before.slice(0, variant.index), { ...meter, after: [...meter.after, 'latency', 'optimized'] });
 }
 
 function tokens(model: string, meter: TokenMeter): Parsed | undefined {
@@ -123,7 +127,8 @@ function imageGeneration(rest: string): Parsed | undefined {
 function videoGeneration(rest: string): Parsed | undefined {
   const match = /^(.+?)(?:-Custom)?-[A-Z]{1,2}2V(?:-|$)/.exec(rest) ?? /^([^-]*Reel[^-]*)(?:-|$)/.exec(rest);
   if (!match) return undefined;
-  return withModel(match[1] as string, { kind: 'video_generation', unit: /sec/i.test(rest) ? 'seconds' : '', fallbackUnit: 'videos' });
+  // Bedrock prices generated video per second (Nova Reel, Luma Ray); Cost Explorer's unit wins when it names one.
+  return withModel(match[1] as string, { kind: 'video_generation', unit: /sec/i.test(rest) ? 'seconds' : '', fallbackUnit: 'seconds' });
 }
 
 // Non-token meters of a model: '<Model>-input-audio-second', '<Model>-input-image'.

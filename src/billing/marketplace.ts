@@ -44,6 +44,8 @@ function tokens(words: readonly string[]): Parsed {
 }
 
 function directionOf(words: readonly string[]): Direction | undefined {
+  // OpenAI's listings say 'cached input' for what others call a cache read.
+  if (words.includes('cached') && words.includes('input')) return 'cache_read';
   if (words.includes('cache')) {
     if (words.includes('read')) return 'cache_read';
     if (words.includes('write')) return 'cache_write';
