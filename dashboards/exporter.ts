@@ -1,6 +1,6 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { dashboard } from './layout.js';
-import { stat, table, thresholds, timeSeries, valueText } from './panels.js';
+import { stat, table, THRESHOLD_LINE, thresholds, timeSeries, valueText } from './panels.js';
 import { THRESHOLDS } from './text.js';
 import { datasourceVariable, exporter, exporterVariables } from './variables.js';
 
@@ -10,12 +10,6 @@ const REQUESTS = 'bedrock_exporter_cost_explorer_requests_total';
 const SPEND = 'bedrock_exporter_cost_explorer_spend_usd_total';
 
 const PRICE = 'Cost Explorer bills $0.01 for every request page that returns data; the exporter reads in the background, never on a scrape, and reads a settled day only once.';
-
-const dashedRed = [
-  { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
-  { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
-  { id: 'custom.fillOpacity', value: 0 },
-];
 
 const refresh = [
   stat(
@@ -79,7 +73,7 @@ const refresh = [
       { expr: `time() - max by (instance) (${exporter('bedrock_exporter_last_refresh_success_timestamp_seconds')})`, legend: '{{instance}}' },
       { expr: 'bedrock:alert_threshold:exporter_stale_seconds', legend: 'stale threshold' },
     ],
-  ).overrideByName('stale threshold', dashedRed),
+  ).overrideByName('stale threshold', THRESHOLD_LINE),
   timeSeries(
     { title: 'Refresh duration', description: 'How long each refresh from Cost Explorer took, per instance.', unit: 's', span: 12, height: 8 },
     [{ expr: exporter('bedrock_exporter_refresh_duration_seconds'), legend: '{{instance}}' }],

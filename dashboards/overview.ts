@@ -1,6 +1,6 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { dashboard } from './layout.js';
-import { barGauge, pieChart, stat, thresholds, timeSeries, valueText } from './panels.js';
+import { barGauge, pieChart, stat, THRESHOLD_LINE, thresholds, timeSeries, valueText } from './panels.js';
 import { DAILY, MODEL_ONLY, MONTH_TO_DATE, ORG_WIDE, SETTLED, THRESHOLDS, usageText } from './text.js';
 import { datasourceVariable, usage, usageVariables } from './variables.js';
 
@@ -102,11 +102,7 @@ const budgetAndGrowth = [
       { expr: 'org:bedrock_cost_usd_month_to_date:projected_month_end', legend: 'projected month end' },
       { expr: 'bedrock:budget_usd:monthly', legend: 'budget' },
     ],
-  ).overrideByName('budget', [
-    { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
-    { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
-    { id: 'custom.fillOpacity', value: 0 },
-  ]),
+  ).overrideByName('budget', THRESHOLD_LINE),
   timeSeries(
     {
       title: 'Tokens per day',
@@ -172,11 +168,7 @@ const budgetAndGrowth = [
       { expr: 'model:bedrock_tokens_daily_settled:wow_ratio{model=~"$model"} - 1', legend: '{{model}}' },
       { expr: 'bedrock:alert_threshold:wow_growth_ratio - 1', legend: 'alert threshold' },
     ],
-  ).overrideByName('alert threshold', [
-    { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
-    { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
-    { id: 'custom.fillOpacity', value: 0 },
-  ]),
+  ).overrideByName('alert threshold', THRESHOLD_LINE),
 ];
 
 const models = [

@@ -107,6 +107,13 @@ export function valueText(options: Record<string, { text: string; color: string 
 
 const palette = () => new FieldColorBuilder().mode(FieldColorModeId.PaletteClassic);
 
+/** Field overrides that draw a threshold series (an alert's or the budget) as a dashed red line. */
+export const THRESHOLD_LINE = [
+  { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
+  { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+  { id: 'custom.fillOpacity', value: 0 },
+];
+
 export function stat(text: PanelText, targets: Target[]): statPanel.PanelBuilder {
   return basics(new statPanel.PanelBuilder(), text, targets.map((target) => ({ ...target, instant: true })))
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
