@@ -1,7 +1,7 @@
 // First-party grammars of 'Amazon Bedrock' and 'Amazon Bedrock Service' usage types, after the region
 // code: runtime and mantle token meters, reserved capacity, and the non-token features.
 import { parseModel } from './models.js';
-import { findTokenMeter, leadingTokenMeter, readQualifiers, type TokenMeter } from './token-meters.js';
+import { findTokenMeter, leadingTokenMeter, qualifierInModel, readQualifiers, type TokenMeter } from './token-meters.js';
 import { snakeCase } from './units.js';
 import type { Parsed } from './usage-type.js';
 
@@ -90,14 +90,13 @@ function mantleTokens(rest: string): Parsed | undefined {
   return meter ? tokens(rest.slice(0, at), meter) : undefined;
 }
 
-// '<Model>-<meter>[-<qualifier>...]', qualifiers in any order. A latency-optimized variant may also be
-// named with the model: 'Llama3-1-70B-LatencyOptimized-input-tokens'.
+// '<Model>-<meter>[-<qualifier>...]', qualifiers in any order; one may also be named with the model
+// ('Llama3-1-70B-LatencyOptimized-input-tokens').
 function runtimeTokens(rest: string): Parsed | undefined {
   const meter = findTokenMeter(rest);
   if (!meter) return undefined;
-  const variant = /-LatencyOptimized$/i.exec(meter.before);
-  if (variant === null) return tokens(meter.before, meter);
-  return tokens(meter.before.slice(0, variant.index), { ...meter, after: [...meter.after, 'latency', 'optimized'] });
+  const named = qualifierInModel(meter.before);
+  return named ? tokens(named.model, { ...meter, after: [...meter.after, ...named.words] }) : tokens(meter.before, meter);
 }
 
 function tokens(model: string, meter: TokenMeter): Parsed | undefined {

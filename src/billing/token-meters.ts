@@ -31,6 +31,18 @@ const TIER_PRECEDENCE = ['priority', 'flex', 'batch', 'latency_optimized', 'cust
 const ROUTE_PRECEDENCE = ['global', 'geo', 'regional'];
 
 /**
+ * A qualifier written with the model instead of after the meter, as one CamelCase word
+ * ('Llama3-1-70B-LatencyOptimized'): the model without it, and the qualifier's words.
+ */
+export function qualifierInModel(model: string): { model: string; words: string[] } | undefined {
+  const dash = model.lastIndexOf('-');
+  const last = model.slice(dash + 1);
+  const words = last.replace(/([a-z])(?=[A-Z])/g, '$1-').toLowerCase();
+  if (dash <= 0 || !/^[A-Z]/.test(last) || !QUALIFIERS.has(words)) return undefined;
+  return { model: model.slice(0, dash), words: words.split('-') };
+}
+
+/**
  * Reads qualifier words as a set. Unknown words are skipped so that a new qualifier does not lose the
  * tokens; a 'per' (as in 'tokens-per-minute') makes it a rate, not a token count: undefined.
  */
