@@ -94,7 +94,8 @@ export class WebConfigReloader implements LiveWebConfig {
       this.#files = next.files;
       this.#bytes = '';
     }
-    if (!this.#see(fingerprint(next))) return;
+    const state = fingerprint(next);
+    if (!this.#see(state)) return;
     const recovered = this.#problem !== undefined;
     this.#problem = undefined;
     const restartOnly = restartOnlyChange(this.#current, next);
@@ -102,7 +103,7 @@ export class WebConfigReloader implements LiveWebConfig {
       this.logger.warn({ change: restartOnly }, 'web config change needs a restart; the previous config stays in force');
       return;
     }
-    if (fingerprint(next) === fingerprint(this.#current)) {
+    if (state === fingerprint(this.#current)) {
       if (recovered) this.logger.info({ path: this.path }, 'web config file is valid again');
       return;
     }
