@@ -30,11 +30,13 @@ const http = require('node:http');
 const { url, scrapers, intervalMs, until } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: scrapers });
 const latencies = [];
-let errors = 0, bytes = 0;
+let errors = 0, bytes = 0, keepAliveRaces = 0;
 const errorKinds = {};
-function scrape() {
+// A kept-alive socket the server closes (idle for its keepAliveTimeout) just as a request goes out on
+// it fails with ECONNRESET before any answer. Prometheus' Go client retries such an idempotent GET on a
+// new connection, and so does this one, counting it apart: it is not a failed scrape.
+function scrape(started = process.hrtime.bigint()) {
   return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
     const req = http.get(url, { agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
       res.on('data', (chunk) => (bytes += chunk.length));
       res.on('end', () => {
@@ -44,7 +46,10 @@ function scrape() {
       });
     });
     req.setTimeout(30000, () => req.destroy(new Error('client timeout')));
-    req.on('error', (error) => { errors++; errorKinds[error.code || error.message] = (errorKinds[error.code || error.message] || 0) + 1; resolve(); });
+    req.on('error', (error) => {
+      if (req.reusedSocket && error.code === 'ECONNRESET') { keepAliveRaces++; resolve(scrape(started)); return; }
+      errors++; errorKinds[error.code || error.message] = (errorKinds[error.code || error.message] || 0) + 1; resolve();
+    });
   });
 }
 async function loop() {
@@ -57,7 +62,7 @@ async function loop() {
 }
 Promise.all(Array.from({ length: scrapers }, loop)).then(() => {
   agent.destroy();
-  parentPort.postMessage({ latencies, errors, errorKinds, bytes });
+  parentPort.postMessage({ latencies, errors, errorKinds, keepAliveRaces, bytes });
 });
 `;
 
@@ -102,7 +107,7 @@ const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 const until = Date.now() + seconds * 1000;
 const worker = new Worker(SCRAPERS, { eval: true, workerData: { url: `${rig.url}/metrics`, scrapers, intervalMs, until } });
-const done = new Promise<{ latencies: number[]; errors: number; errorKinds: Record<string, number>; bytes: number }>((resolve, reject) => {
+const done = new Promise<{ latencies: number[]; errors: number; errorKinds: Record<string, number>; keepAliveRaces: number; bytes: number }>((resolve, reject) => {
   worker.once('message', resolve);
   worker.once('error', reject);
 });
@@ -124,6 +129,7 @@ const report = {
     perSecond: Math.round(clients.latencies.length / seconds),
     errors: clients.errors,
     errorKinds: clients.errorKinds,
+    keepAliveRacesRetried: clients.keepAliveRaces,
     receivedMiB: mib(clients.bytes),
     latencyMs: { p50: ms(quantile(sorted, 0.5)), p90: ms(quantile(sorted, 0.9)), p99: ms(quantile(sorted, 0.99)), max: ms(sorted[sorted.length - 1] ?? Number.NaN) },
   },
