@@ -1,5 +1,5 @@
 // Cost Explorer (SERVICE, USAGE_TYPE, unit) -> labels. Pure; never throws; memoising is the caller's job.
-// Grammar: shared/docs/bedrock-billing.md sections 2 to 4.
+// Grammar: docs/bedrock-billing.md sections 2 to 4.
 import { classifyAgentCore, isAgentCore } from './agentcore.js';
 import { classifyFirstParty } from './first-party.js';
 import { classifyMarketplace } from './marketplace.js';

@@ -1,5 +1,5 @@
 /*
- * Hand-written catalogue of real Bedrock usage types (from ../shared/data/usage-types.tsv and
+ * Hand-written catalogue of real Bedrock usage types (from test/fixtures/billing/usage-types.tsv and
  * bedrock-billing.md) with the labels a person reads off them. This is the ground truth the
  * exporter's parser is tested against, so it is written out by hand and never computed.
  * Prices are USD per unit of UsageQuantity: Price List values where the sources give one,

@@ -1,4 +1,4 @@
-// Real usage types beyond shared/data/usage-types.tsv (test/fixtures/billing/real-usage-types.tsv): the
+// Real usage types beyond test/fixtures/billing/usage-types.tsv (test/fixtures/billing/real-usage-types.tsv): the
 // grammar must read strings it was not written from. Each expected parse there was reviewed by hand.
 import { readFileSync } from 'node:fs';
 import t from 'tap';

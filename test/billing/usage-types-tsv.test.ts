@@ -1,4 +1,4 @@
-// Every row of shared/data/usage-types.tsv, mapped to the exporter's vocabulary.
+// Every row of the reference usage types (test/fixtures/billing/usage-types.tsv), mapped to the exporter's vocabulary.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { modelSlug } from '../../src/billing/models.js';
@@ -13,7 +13,7 @@ interface Row {
   unit: string;
 }
 
-const TSV = new URL('../../../shared/data/usage-types.tsv', import.meta.url);
+const TSV = new URL('../fixtures/billing/usage-types.tsv', import.meta.url);
 // Stands for the TSV's placeholder 'MP "<model> (Amazon Bedrock Edition)"'.
 const SOME_MARKETPLACE_SERVICE = 'Claude Sonnet 4.6 (Amazon Bedrock Edition)';
 
@@ -54,7 +54,7 @@ const PROVIDERS: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 function readRows(): Row[] {
-  const [header, ...lines] = readFileSync(TSV, 'utf8').split('\n').filter((line) => line.trim() !== '');
+  const [header, ...lines] = readFileSync(TSV, 'utf8').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
   if (header === undefined || !header.startsWith('usage_type\tservice\texpected_model')) throw new Error('unexpected TSV header');
   return lines.map((line) => {
     const [usageType = '', service = '', expectedModel = '', region = '', expected = '', unit = ''] = line.split('\t');

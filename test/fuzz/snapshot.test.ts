@@ -9,7 +9,7 @@ import { buildSnapshot, memoizedClassifier } from '../../src/metrics/snapshot.js
 import { addDays, monthStart, type Day } from '../../src/time.js';
 import { parseExposition, type Sample } from '../helpers/exposition.js';
 
-const REAL = readFileSync('/work/shared/data/usage-types.tsv', 'utf8').split('\n').slice(1).map((line) => line.split('\t')[0]!).filter(Boolean);
+const REAL = readFileSync(new URL('../fixtures/billing/usage-types.tsv', import.meta.url), 'utf8').split('\n').filter((line) => !line.startsWith('#')).slice(1).map((line) => line.split('\t')[0]!).filter(Boolean);
 const PIECES = ['USE1', 'EU', 'APS3', '-', '_', ':', 'MP:', 'input', 'output', 'tokens', 'cache', 'read', 'write', 'Claude4.6Sonnet', 'NovaPro', 'mantle', 'global', 'batch', 'Units', 'Guardrail', 'T2I'];
 // Characters that matter to the text format: quotes, backslashes, newlines, braces, commas, equals.
 const NASTY = ['"', '\\', '\n', '{', '}', ',', '=', '\r', '\t', '#', ' ', '\u0000', 'é', '😀', '\u2028'];
