@@ -51,11 +51,14 @@ const EXPOSITION = 'text/plain; version=0.0.4; charset=utf-8';
 
 export function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
-  return header.split(',').some((part) => {
-    const [coding, ...params] = part.trim().toLowerCase().split(';');
+  const weights = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [coding = '', ...params] = part.trim().toLowerCase().split(';');
     const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q) > 0);
-  });
+    weights.set(coding.trim(), q === undefined ? 1 : Number(q));
+  }
+  // "*" stands only for codings the header does not name: "gzip;q=0, *" refuses gzip.
+  return (weights.get('gzip') ?? weights.get('*') ?? 0) > 0;
 }
 
 /** The HTTP face of the exporter. Every answer is built from memory: no route ever calls AWS. */

@@ -124,6 +124,10 @@ t.test('acceptsGzip reads Accept-Encoding as RFC 9110 does', async (t) => {
   t.notOk(acceptsGzip(undefined));
   t.notOk(acceptsGzip('identity'));
   t.notOk(acceptsGzip('gzip;q=0'));
+  t.notOk(acceptsGzip('gzip; q=0.0'));
+  t.notOk(acceptsGzip('gzip;q=0, *'), 'an explicit refusal wins over the wildcard');
+  t.notOk(acceptsGzip('*;q=0'));
+  t.ok(acceptsGzip('GZIP;Q=0.5'));
   t.notOk(acceptsGzip('x-gzip2'));
 });
 
