@@ -11,7 +11,7 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'json' | 'text';
 
 export interface Config {
-  web: { listenAddresses: string[]; telemetryPath: string; configFile: string | undefined };
+  web: { listenAddresses: string[]; telemetryPath: string; configFile: string | undefined; disableExporterMetrics: boolean };
   log: { level: LogLevel; format: LogFormat };
   refresh: { intervalMs: number; jitter: number; timeoutMs: number; retryBaseMs: number; retryMaxMs: number };
   collection: {
@@ -126,12 +126,15 @@ interface Field {
   repeatable?: boolean;
   /** When the conventional flag is not the key with '-' for '_' (exporter-toolkit's --web.config.file). */
   flag?: string;
+  /** A switch: given bare on the command line (node_exporter's --web.disable-exporter-metrics). */
+  switch?: boolean;
 }
 
 const FIELDS = {
   'web.listen_address': { parse: listenAddresses, default: [':9180'], repeatable: true },
   'web.telemetry_path': { parse: telemetryPath, default: '/metrics' },
   'web.config_file': { parse: optionalText, default: undefined, flag: 'web.config.file' },
+  'web.disable_exporter_metrics': { parse: bool, default: false, switch: true },
   'log.level': { parse: oneOf<LogLevel>('debug', 'info', 'warn', 'error'), default: 'info' },
   'log.format': { parse: oneOf<LogFormat>('json', 'text'), default: 'json' },
   'refresh.interval': { parse: duration(60_000), default: '4h' },
@@ -227,7 +230,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
     help: { type: 'boolean' },
     version: { type: 'boolean' },
   };
-  for (const key of KEYS) options[flagName(key)] = { type: 'string', multiple: (FIELDS[key] as Field).repeatable === true };
+  for (const key of KEYS) {
+    const field = FIELDS[key] as Field;
+    options[flagName(key)] = field.switch ? { type: 'boolean' } : { type: 'string', multiple: field.repeatable === true };
+  }
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -255,6 +261,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
       listenAddresses: value('web.listen_address') as string[],
       telemetryPath: value('web.telemetry_path') as string,
       configFile: value('web.config_file') as string | undefined,
+      disableExporterMetrics: value('web.disable_exporter_metrics') as boolean,
     },
     log: {
       level: value('log.level') as LogLevel,
@@ -301,7 +308,7 @@ export function configHelp(): string {
   const lines = KEYS.map((key) => {
     const field = FIELDS[key] as Field;
     const shown = Array.isArray(field.default) ? field.default.join(',') : field.default;
-    return `  --${flagName(key)}${field.repeatable ? ' (repeatable)' : ''}\n      ${envName(key)}; file key ${key}; default ${shown === undefined || shown === '' ? 'unset' : shown}`;
+    return `  --${flagName(key)}${field.repeatable ? ' (repeatable)' : ''}${field.switch ? ' (a switch)' : ''}\n      ${envName(key)}; file key ${key}; default ${shown === undefined || shown === '' ? 'unset' : shown}`;
   });
   return ['  --config.file PATH      YAML file with the keys below', ...lines].join('\n');
 }

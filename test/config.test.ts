@@ -28,7 +28,7 @@ const failure = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
 
 t.test('defaults follow the design', async (t) => {
   const { config, positionals, help, version, configFile } = load([]);
-  t.same(config.web, { listenAddresses: [':9180'], telemetryPath: '/metrics', configFile: undefined });
+  t.same(config.web, { listenAddresses: [':9180'], telemetryPath: '/metrics', configFile: undefined, disableExporterMetrics: false });
   t.equal(config.refresh.intervalMs, 4 * 3_600_000);
   t.equal(config.collection.accountBreakdown, true);
   t.equal(config.collection.serviceSearch, 'Bedrock');

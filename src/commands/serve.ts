@@ -29,7 +29,7 @@ export interface ExporterOverrides {
 /** Builds and starts everything `serve` runs: collector loop and one HTTP listener per address. */
 export async function startExporter(config: Config, logger: Logger, overrides: ExporterOverrides = {}): Promise<Exporter> {
   const web = config.web.configFile === undefined ? undefined : new WebConfigReloader(config.web.configFile, logger);
-  const health = new HealthMetrics(VERSION, { processMetrics: overrides.processMetrics ?? true });
+  const health = new HealthMetrics(VERSION, { processMetrics: overrides.processMetrics ?? !config.web.disableExporterMetrics });
   const source = new CostExplorerSource(sourceOptions(config, (operation, outcome) => health.countRequest(operation, outcome), overrides));
   const collector = new Collector({
     source,
