@@ -1,6 +1,6 @@
 // Backfill end to end: the emulator's history, our backfill, blocks made by the real promtool, and a
 // real Prometheus on them that answers past days with the data set's exact numbers.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -34,6 +34,7 @@ async function backfill(t: Test, args: string[]) {
 
 t.test('dry run: the plan and its price, nothing read', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bue-backfill-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const saved = new Ledger(10);
   saved.commit([{ day: '2026-11-01', queryKey: 'service:Amazon Bedrock', rows: [], estimated: false, settled: true }]);
   await saveLedger(join(dir, 'ledger.gz'), saved);
@@ -48,6 +49,7 @@ t.test('dry run: the plan and its price, nothing read', async (t) => {
 
 t.test('history in Prometheus: exact past days, and the growth rule over it', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bue-backfill-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const tsdb = join(dir, 'tsdb');
   const { code, stdout, stderr, dataset } = await backfill(t, [
     '--from=2026-10-10', '--until=2026-11-20T00:00:00Z', `--output=${join(dir, 'om')}`, `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml',

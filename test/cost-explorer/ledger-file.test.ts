@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -7,6 +7,7 @@ import { Ledger, type DayEntry } from '../../src/cost-explorer/ledger.js';
 import { loadLedger, saveLedger } from '../../src/cost-explorer/ledger-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bue-ledger-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const entry = (day: string, settled: boolean): DayEntry => ({
   day,
   queryKey: 'service:Amazon Bedrock',

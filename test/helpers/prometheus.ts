@@ -1,6 +1,6 @@
 // A real Prometheus (Debian's binary) on 127.0.0.1 for end-to-end tests, always stopped by the test.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,7 @@ export async function startPrometheus(t: Test, options: { configFile?: string; t
   t.teardown(async () => {
     child.kill('SIGTERM');
     await exited;
+    rmSync(dir, { recursive: true, force: true });
   });
   try {
     await waitFor('Prometheus to be ready', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { request, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ const fixtures = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
 const fixture = (name: string): string => join(fixtures, name);
 const pem = (name: string): string => readFileSync(fixture(name), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'bue-tls-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 
 const tlsSection = (extra = ''): string =>
