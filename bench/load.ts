@@ -7,7 +7,9 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
-import { startRig } from '../test/helpers/rig.js';
+import { generateDataset } from '../src/emulator/dataset.js';
+import { dayOf } from '../src/time.js';
+import { configFrom, startStack } from './stack.js';
 
 const { values } = parseArgs({
   options: {
@@ -77,8 +79,10 @@ const summary = (durations: number[]) => {
   return { count: sorted.length, p50: ms(quantile(sorted, 0.5)), max: ms(sorted[sorted.length - 1] ?? Number.NaN), mean: ms(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)) };
 };
 
-const rig = await startRig({ size: values.size as 'large', now: '2026-11-20T12:00:00Z' });
-const { collector } = rig.exporter;
+const now = new Date('2026-11-20T12:00:00Z');
+const stack = await startStack({ dataset: generateDataset({ seed: 7, size: values.size as 'large', today: dayOf(now) }), now, pageSize: 500 });
+const exporter = await stack.startExporter(configFrom(['--aws.max-attempts=1']));
+const { collector } = exporter;
 const cold = performance.now();
 if (!(await collector.refresh())) throw new Error(`the first refresh failed: ${collector.status.lastError}`);
 const coldMs = performance.now() - cold;
@@ -89,7 +93,7 @@ console.log(`data set ${values.size}: ${snapshot.series} series, ${mib(snapshot.
 async function refreshUntil(stop: () => boolean, least: number): Promise<number[]> {
   const durations: number[] = [];
   while (durations.length < least || !stop()) {
-    rig.clock.now = new Date(rig.clock.now.getTime() + 4 * 3_600_000);
+    stack.clock.now = new Date(stack.clock.now.getTime() + 4 * 3_600_000);
     const started = performance.now();
     if (!(await collector.refresh())) throw new Error(`a refresh failed: ${collector.status.lastError}`);
     durations.push(performance.now() - started);
@@ -106,7 +110,7 @@ const memoryBefore = process.memoryUsage();
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 const until = Date.now() + seconds * 1000;
-const worker = new Worker(SCRAPERS, { eval: true, workerData: { url: `${rig.url}/metrics`, scrapers, intervalMs, until } });
+const worker = new Worker(SCRAPERS, { eval: true, workerData: { url: `${exporter.urls[0]}/metrics`, scrapers, intervalMs, until } });
 const done = new Promise<{ latencies: number[]; errors: number; errorKinds: Record<string, number>; keepAliveRaces: number; bytes: number }>((resolve, reject) => {
   worker.once('message', resolve);
   worker.once('error', reject);
@@ -119,7 +123,7 @@ delay.disable();
 gc();
 const memoryAfter = process.memoryUsage();
 await worker.terminate();
-await rig.close();
+await stack.close();
 
 const sorted = [...clients.latencies].sort((a, b) => a - b);
 const report = {

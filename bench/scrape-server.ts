@@ -7,13 +7,15 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
-import { Collector } from '../src/collector.js';
+import { Collector } from '../src/pipeline/collector.js';
 import { loadConfig } from '../src/config.js';
 import type { CostSource } from '../src/cost-explorer/client.js';
 import type { DecodedBucket } from '../src/cost-explorer/decode.js';
 import { Ledger, type DayEntry } from '../src/cost-explorer/ledger.js';
 import { HealthMetrics } from '../src/metrics/health.js';
-import { aggregate, memoizedClassifier } from '../src/metrics/snapshot.js';
+import { memoizedClassifier } from '../src/billing/classifier.js';
+import { sourcesFor } from '../src/sources/index.js';
+import { aggregate } from '../src/sources/usage-type/aggregate.js';
 import { acceptsGzip, buildApp } from '../src/server.js';
 import { dayStartMs, eachDay } from '../src/time.js';
 import { VERSION } from '../src/version.js';
@@ -72,7 +74,7 @@ async function serveExporter(entries: DayEntry[]): Promise<ServerReady> {
   const logger = silentLogger();
   const health = new HealthMetrics(VERSION);
   const collector = new Collector({
-    source: sourceOf(entries),
+    sources: sourcesFor(config, sourceOf(entries), logger),
     ledger: new Ledger(config.ledger.maxDays),
     health,
     logger,

@@ -4,8 +4,9 @@ import { Gauge, Registry } from 'prom-client';
 import type { DayEntry, LedgerRow } from '../src/cost-explorer/ledger.js';
 import { CATALOGUE, usageTypeIn } from '../src/emulator/catalogue.js';
 import { seededRandom } from '../src/emulator/random.js';
-import type { Family } from '../src/metrics/exposition.js';
-import { aggregate, memoizedClassifier } from '../src/metrics/snapshot.js';
+import { memoizedClassifier } from '../src/billing/classifier.js';
+import type { Family } from '../src/sources/series.js';
+import { aggregate } from '../src/sources/usage-type/aggregate.js';
 import { addDays, type Day } from '../src/time.js';
 
 /** The day the series describe: `daily` is the day before, `month_to_date` the 1st up to it. */

@@ -1,7 +1,7 @@
 // The product on loopback for benchmarks (test/helpers/stack.ts without tap): the emulator, and the
 // exporter or its collector talking to it with the real SDK, on a clock the benchmark moves.
 import { pino } from 'pino';
-import { Collector } from '../src/collector.js';
+import { Collector } from '../src/pipeline/collector.js';
 import { startExporter, type Exporter } from '../src/commands/serve.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { CostExplorerSource, sourceOptions, type CostSource } from '../src/cost-explorer/client.js';
@@ -11,6 +11,7 @@ import { Ledger } from '../src/cost-explorer/ledger.js';
 import type { Dataset } from '../src/emulator/dataset.js';
 import { startEmulator, type Emulator } from '../src/emulator/server.js';
 import { HealthMetrics } from '../src/metrics/health.js';
+import { sourcesFor } from '../src/sources/index.js';
 import type { Day } from '../src/time.js';
 import { VERSION } from '../src/version.js';
 
@@ -79,7 +80,7 @@ export async function startStack(options: { dataset: Dataset; now: Date; pageSiz
       closers.push(() => real.destroy());
       const source = new CountingSource(real);
       const collector = new Collector({
-        source,
+        sources: sourcesFor(config, source, silentLogger(), () => clock.now),
         ledger: new Ledger(config.ledger.maxDays),
         health,
         logger: silentLogger(),

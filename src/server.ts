@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Collector } from './collector.js';
+import type { Collector } from './pipeline/collector.js';
 import type { Logger } from './log.js';
 import type { HealthMetrics } from './metrics/health.js';
 import { registerWebSecurity } from './web/auth.js';

@@ -1,6 +1,7 @@
 // The refresh loop with the real SDK against the emulator: what it reads, when, and what it keeps.
 import t, { type Test } from 'tap';
-import { backoffDelay, Collector } from '../src/collector.js';
+import { Collector } from '../src/pipeline/collector.js';
+import { backoffDelay } from '../src/pipeline/loop.js';
 import { loadConfig } from '../src/config.js';
 import { CostExplorerSource, type CostSource } from '../src/cost-explorer/client.js';
 import { Ledger } from '../src/cost-explorer/ledger.js';
@@ -8,6 +9,7 @@ import type { PlannedQuery } from '../src/cost-explorer/plan.js';
 import { generateDataset } from '../src/emulator/dataset.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { HealthMetrics } from '../src/metrics/health.js';
+import { sourcesFor } from '../src/sources/index.js';
 import { dayOf } from '../src/time.js';
 import { silentLogger } from './helpers/stack.js';
 
@@ -31,7 +33,7 @@ async function setup(t: Test, now: string, flags: string[] = []) {
       return real.fetchDaily(query, start, end, signal);
     },
   };
-  const collector = new Collector({ source, ledger: new Ledger(400), health, logger: silentLogger(), collection: config.collection, refresh: config.refresh, clock: () => clock.now, random: () => 0.5 });
+  const collector = new Collector({ sources: sourcesFor(config, source, silentLogger(), () => clock.now), ledger: new Ledger(400), health, logger: silentLogger(), collection: config.collection, refresh: config.refresh, clock: () => clock.now, random: () => 0.5 });
   return { clock, emulator, collector, reads, health };
 }
 

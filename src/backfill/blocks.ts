@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { ExporterError } from '../errors.js';
-import { renderLabels } from '../metrics/exposition.js';
+import { renderLabels } from '../sources/series.js';
 
 // Prometheus' own tools turn the backfill into blocks: promtool for the samples; for the recording
 // rules, a temporary Prometheus on those blocks evaluates them, and promtool stores the results.

@@ -1,12 +1,17 @@
 import type { DayEntry } from '../cost-explorer/ledger.js';
-import { formatValue, renderLabels } from '../metrics/exposition.js';
-import { aggregate, type Classifier } from '../metrics/snapshot.js';
-import { addDays, dayStartMs, DAY_MS, monthStart, type Day } from '../time.js';
+import { escapeHelp, formatValue } from '../metrics/exposition.js';
+import { OWN } from '../metrics/health.js';
+import { windowOf } from '../pipeline/collect.js';
+import { renderLabels, type Family } from '../sources/series.js';
+import type { Source } from '../sources/source.js';
+import { dayStartMs, DAY_MS, eachDay, type Day } from '../time.js';
 
-// The exporter's gauges as a live exporter would have served them, as OpenMetrics with timestamps.
-// On day X the daily gauges describe X-1 and month to date covers the 1st up to X; Cost Explorer
-// shows day X as it happens, so its share of month to date grows through the day (linearly here).
-// Samples are `step` apart, below Prometheus' 5-minute lookback, so every instant query sees them.
+// The exporter's series as a live exporter would have served them, as OpenMetrics with timestamps.
+// Each source contributes for day X what it would have shown at the start of X (the days before X
+// that X shows) and at its end (with X's own entries, as Cost Explorer shows X while it happens):
+// families that accrue through the day (month to date) grow linearly between the two, the others
+// hold the value of the day. Samples are `step` apart, below Prometheus' 5-minute lookback, so every
+// instant query sees them.
 
 export interface HistoryOptions {
   /** Sample spacing in milliseconds. */
@@ -14,7 +19,12 @@ export interface HistoryOptions {
   /** Labels a scrape of the live exporter would add, so backfilled and live series are one series. */
   job: string;
   instance: string;
-  classify: Classifier;
+}
+
+/** A source and the ledger entries of its queries on a day. */
+export interface HistorySource {
+  source: Source;
+  entriesOn(day: Day): DayEntry[];
 }
 
 type ValueAt = (sample: number) => number;
@@ -25,8 +35,6 @@ interface DayFamilies {
   families: Map<string, { help: string; series: Map<string, ValueAt> }>;
 }
 
-const escapeHelp = (value: string): string => value.replace(/[\\\n]/g, (c) => (c === '\n' ? '\\n' : '\\\\'));
-
 /** Sample times of day X in [start of X, end), in milliseconds. */
 export function sampleTimes(day: Day, stepMs: number, endMs = Infinity): number[] {
   const times: number[] = [];
@@ -35,37 +43,36 @@ export function sampleTimes(day: Day, stepMs: number, endMs = Infinity): number[
   return times;
 }
 
-async function familiesOn(day: Day, entriesOn: (day: Day) => DayEntry[], options: HistoryOptions, endMs: number): Promise<DayFamilies> {
+async function familiesOn(day: Day, sources: readonly HistorySource[], options: HistoryOptions, endMs: number): Promise<DayFamilies> {
   const times = sampleTimes(day, options.stepMs, endMs);
-  const yesterday = addDays(day, -1);
-  const before: DayEntry[] = [];
-  for (let d = yesterday < monthStart(day) ? yesterday : monthStart(day); d < day; d = addDays(d, 1)) before.push(...entriesOn(d));
-  const settled = await aggregate(before, day, options.classify);
-  const today = await aggregate(entriesOn(day), day, options.classify);
-  const shareOfToday = times.map((t) => (t - dayStartMs(day)) / DAY_MS);
+  const shareOfDay = times.map((t) => (t - dayStartMs(day)) / DAY_MS);
   const families: DayFamilies['families'] = new Map();
-
-  settled.families.forEach((f, index) => {
-    const growing = today.families[index]!;
-    const series = new Map<string, ValueAt>();
-    if (f.name.endsWith('_month_to_date')) {
-      for (const key of new Set([...f.series.keys(), ...growing.series.keys()])) {
-        const base = f.series.get(key) ?? 0;
-        const part = growing.series.get(key) ?? 0;
-        series.set(key, (i) => base + part * shareOfToday[i]!);
+  const unrecognized = new Set<string>();
+  const put = (name: string, help: string, series: Map<string, ValueAt>) => families.set(name, { help, series });
+  for (const { source, entriesOn } of sources) {
+    const before = eachDay(windowOf(day).start, day).flatMap(entriesOn);
+    const atStart = await source.contribute(day, before);
+    const atEnd = await source.contribute(day, [...before, ...entriesOn(day)]);
+    const startValues = new Map<string, Family>(atStart.families.map((f) => [f.name, f]));
+    for (const f of atEnd.families) {
+      const series = new Map<string, ValueAt>();
+      const from = startValues.get(f.name)?.series;
+      for (const [key, end] of f.series) {
+        const start = from?.get(key) ?? 0;
+        series.set(key, f.accrues ? (i) => start + (end - start) * shareOfDay[i]! : () => end);
       }
-    } else if (f.name === 'bedrock_usage_type_info') {
-      for (const key of new Set([...f.series.keys(), ...growing.series.keys()])) series.set(key, () => 1);
-    } else {
-      for (const [key, value] of f.series) series.set(key, () => value);
+      put(f.name, f.help, series);
     }
-    families.set(f.name, { help: f.help, series });
-  });
-  const unrecognized = new Set([...settled.unrecognized, ...today.unrecognized]).size;
-  const own = (name: string, help: string, valueAt: ValueAt) => families.set(name, { help, series: new Map([['', valueAt]]) });
-  own('bedrock_exporter_refresh_success', 'Whether the last refresh from Cost Explorer succeeded (1) or failed (0).', () => 1);
-  own('bedrock_exporter_last_refresh_success_timestamp_seconds', 'Unix time of the last successful refresh from Cost Explorer.', (i) => times[i]! / 1000);
-  own('bedrock_exporter_unrecognized_usage_types', 'Distinct Bedrock usage types in the current data that no known grammar recognises.', () => unrecognized);
+    for (const unknown of atEnd.unrecognized) unrecognized.add(unknown);
+  }
+  const one = (valueAt: ValueAt) => new Map([['', valueAt]]);
+  const perSource = (valueAt: ValueAt) => new Map(sources.map(({ source }) => [renderLabels([['source', source.name]]), valueAt]));
+  const refreshedAt: ValueAt = (i) => times[i]! / 1000;
+  put(OWN.refreshSuccess.name, OWN.refreshSuccess.help, one(() => 1));
+  put(OWN.lastSuccess.name, OWN.lastSuccess.help, one(refreshedAt));
+  put(OWN.unrecognized.name, OWN.unrecognized.help, one(() => unrecognized.size));
+  put(OWN.sourceSuccess.name, OWN.sourceSuccess.help, perSource(() => 1));
+  put(OWN.sourceLastSuccess.name, OWN.sourceLastSuccess.help, perSource(refreshedAt));
   return { times, families };
 }
 
@@ -77,13 +84,13 @@ async function familiesOn(day: Day, entriesOn: (day: Day) => DayEntry[], options
  */
 export async function writePeriod(
   days: readonly Day[],
-  entriesOn: (day: Day) => DayEntry[],
+  sources: readonly HistorySource[],
   options: HistoryOptions,
   write: (chunk: string) => Promise<void> | void,
   endMs = Infinity,
 ): Promise<number> {
   const perDay: DayFamilies[] = [];
-  for (const day of days) perDay.push(await familiesOn(day, entriesOn, options, endMs));
+  for (const day of days) perDay.push(await familiesOn(day, sources, options, endMs));
   const target = renderLabels([['instance', options.instance], ['job', options.job]]).slice(1, -1);
   let samples = 0;
   for (const [name, { help }] of perDay[0]?.families ?? []) {
@@ -106,8 +113,8 @@ export async function writePeriod(
 }
 
 /** The same as one string, for small periods and tests. */
-export async function renderPeriod(days: readonly Day[], entriesOn: (day: Day) => DayEntry[], options: HistoryOptions, endMs = Infinity): Promise<string> {
+export async function renderPeriod(days: readonly Day[], sources: readonly HistorySource[], options: HistoryOptions, endMs = Infinity): Promise<string> {
   const chunks: string[] = [];
-  const samples = await writePeriod(days, entriesOn, options, (chunk) => void chunks.push(chunk), endMs);
+  const samples = await writePeriod(days, sources, options, (chunk) => void chunks.push(chunk), endMs);
   return samples === 0 ? '' : chunks.join('');
 }

@@ -3,17 +3,18 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { fetchChunks, planChunks } from '../backfill/fetch.js';
-import { writePeriod } from '../backfill/history.js';
+import { Writable } from 'node:stream';
+import { writePeriod, type HistorySource } from '../backfill/history.js';
 import { createBlocksFromOpenMetrics, createBlocksFromRules, FILE_DAYS } from '../backfill/blocks.js';
 import { parseDuration, type CommandLine, type FlagSpec } from '../config.js';
 import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
 import { loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
-import { describePlan, planQueries } from '../cost-explorer/plan.js';
 import { ConfigError } from '../errors.js';
+import { createLogger } from '../log.js';
 import { PRICE_PER_REQUEST_USD } from '../metrics/health.js';
-import { memoizedClassifier } from '../metrics/snapshot.js';
+import { readsFor, runReads, type SourceReads } from '../pipeline/collect.js';
+import { sourcesFor } from '../sources/index.js';
 import { addDays, addMonths, dayOf, dayStartMs, daysBetween, eachDay, isDay, monthStart, type Day } from '../time.js';
 
 export const BACKFILL_FLAGS: FlagSpec = {
@@ -112,7 +113,7 @@ export async function runBackfill(commandLine: CommandLine, io: BackfillIo, over
   const lastDay = dayOf(options.untilMs - 1);
   const dataEnd = addDays(lastDay, 1);
   let requests = 0;
-  const source = new CostExplorerSource(sourceOptions(config, (_operation, outcome) => {
+  const client = new CostExplorerSource(sourceOptions(config, (_operation, outcome) => {
     if (outcome === 'success') requests += 1;
   }, overrides));
   try {
@@ -121,33 +122,52 @@ export async function runBackfill(commandLine: CommandLine, io: BackfillIo, over
       const restored = await loadLedger(config.ledger.file, ledger).catch(() => 0);
       if (restored > 0) io.stderr.write(`reusing ${restored} settled days from ${config.ledger.file}\n`);
     }
-    const services = config.collection.services.length > 0
-      ? config.collection.services
-      : await source.discoverServices(config.collection.serviceSearch, options.from, dataEnd);
-    const queries = planQueries(services, config.collection.accountBreakdown);
-    const chunks = planChunks(queries, options.from, dataEnd, ledger);
+    // Only warnings (unrecognized usage types) reach the log; progress goes to stderr as plain lines.
+    const stderr = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        io.stderr.write(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'warn', format: 'text', destination: stderr });
+    const range = { start: options.from, end: dataEnd };
+    const planned: SourceReads[] = [];
+    for (const source of sourcesFor(config, client, logger)) {
+      const plan = await source.plan(range);
+      planned.push({ source, plan, reads: readsFor(plan, range, ledger, true) });
+    }
+    const reads = planned.flatMap((p) => p.reads);
+    const services = [...new Set(planned.flatMap((p) => p.plan.services))];
     io.stdout.write(
-      `backfill ${options.from} .. ${lastDay} (${daysBetween(options.from, dataEnd)} days) from ${services.length} Bedrock services: ${describePlan(queries) || 'nothing to read'}\n` +
-        `cost: ${requests} request(s) so far; at least ${chunks.length} more (${usd(chunks.length)}), one more per extra page of an answer\n`,
+      `backfill ${options.from} .. ${lastDay} (${daysBetween(options.from, dataEnd)} days) from ${services.length} Bedrock services: ${planned.map((p) => p.plan.description).filter(Boolean).join('; ') || 'nothing to read'}\n` +
+        `cost: ${requests} request(s) so far; at least ${reads.length} more (${usd(reads.length)}), one more per extra page of an answer\n`,
     );
     if (options.dryRun) return 0;
 
-    await fetchChunks(source, chunks, ledger, today, config.collection.settleDays, (done, chunk, rows) => {
-      io.stderr.write(`[${done}/${chunks.length}] ${chunk.query.services.join(', ')} ${chunk.start}..${chunk.end}: ${rows} rows\n`);
+    let done = 0;
+    await runReads(reads, ledger, {
+      today,
+      settleDays: config.collection.settleDays,
+      onRead: (read, entries) => {
+        done += 1;
+        io.stderr.write(`[${done}/${reads.length}] ${read.query.label} ${read.start}..${read.end}: ${entries.reduce((count, entry) => count + entry.rows.length, 0)} rows\n`);
+      },
     });
     if (config.ledger.file) await saveLedger(config.ledger.file, ledger);
 
     // Without --output the files only feed promtool: they go to a temporary folder, one at a time.
     const output = options.output ?? (await mkdtemp(join(tmpdir(), 'bedrock-backfill-')));
     await mkdir(output, { recursive: true });
-    const classify = memoizedClassifier();
-    const entriesOn = (day: Day) => queries.map((query) => ledger.get(day, query.key)).filter((entry) => entry !== undefined);
-    const history = { stepMs: options.stepMs, job: options.job, instance: options.instance, classify };
+    const history = { stepMs: options.stepMs, job: options.job, instance: options.instance };
+    const sources: HistorySource[] = planned.map(({ source, plan }) => ({
+      source,
+      entriesOn: (day) => plan.queries.map((query) => ledger.get(day, query.key)).filter((entry) => entry !== undefined),
+    }));
     let samples = 0;
     for (let first = addDays(options.from, 1); first <= lastDay; first = addDays(first, FILE_DAYS)) {
       const days = eachDay(first, addDays(first, FILE_DAYS)).filter((day) => day <= lastDay);
       const file = join(output, `bedrock-${first}.om`);
-      samples += await writeFileInChunks(file, (write) => writePeriod(days, entriesOn, history, write, options.untilMs));
+      samples += await writeFileInChunks(file, (write) => writePeriod(days, sources, history, write, options.untilMs));
       if (options.tsdb) await createBlocksFromOpenMetrics(file, options.tsdb);
       if (options.output === undefined) await rm(file);
       io.stderr.write(`history ${first}..${days.at(-1)} written${options.tsdb ? ' and stored as blocks' : ''}\n`);
@@ -161,6 +181,6 @@ export async function runBackfill(commandLine: CommandLine, io: BackfillIo, over
     io.stdout.write(`done: ${requests} Cost Explorer requests (${usd(requests)}); history until ${new Date(options.untilMs).toISOString()}\n`);
     return 0;
   } finally {
-    source.destroy();
+    client.destroy();
   }
 }

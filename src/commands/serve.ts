@@ -1,12 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { Collector } from '../collector.js';
 import { parseListenAddress, type Config } from '../config.js';
 import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
 import type { Logger } from '../log.js';
 import { HealthMetrics } from '../metrics/health.js';
+import { Collector } from '../pipeline/collector.js';
 import { buildApp } from '../server.js';
+import { sourcesFor } from '../sources/index.js';
 import { VERSION } from '../version.js';
 import { WebConfigReloader } from '../web/web-config-reloader.js';
 
@@ -32,7 +33,7 @@ export async function startExporter(config: Config, logger: Logger, overrides: E
   const health = new HealthMetrics(VERSION, { processMetrics: overrides.processMetrics ?? !config.web.disableExporterMetrics });
   const source = new CostExplorerSource(sourceOptions(config, (operation, outcome) => health.countRequest(operation, outcome), overrides));
   const collector = new Collector({
-    source,
+    sources: sourcesFor(config, source, logger, overrides.clock),
     ledger: new Ledger(config.ledger.maxDays),
     health,
     logger,

@@ -6,10 +6,11 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import type { Config } from '../config.js';
 import { ExporterError } from '../errors.js';
-import type { Outcome } from '../metrics/health.js';
 import type { Day } from '../time.js';
 import { decodeCostAndUsagePage, decodeDimensionValuesPage, type DecodedBucket } from './decode.js';
 import type { PlannedQuery } from './plan.js';
+
+export type Outcome = 'success' | 'throttled' | 'error';
 
 /** Pagination that would not end: a repeated NextPageToken or more pages than allowed. */
 export class PaginationError extends ExporterError {

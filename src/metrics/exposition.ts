@@ -1,42 +1,9 @@
-import { Pacer } from './pacer.js';
+import type { Family } from '../sources/series.js';
+import { Pacer } from '../pacer.js';
 
-// Prometheus text format 0.0.4, rendered by hand: a family is a name, HELP, TYPE and a map from
-// rendered label sets to values, so aggregation and rendering share one key and nothing is rendered twice.
+// Prometheus text format 0.0.4, rendered by hand from the sources' families.
 
-export type Labels = ReadonlyArray<readonly [name: string, value: string]>;
-
-export interface Family {
-  name: string;
-  help: string;
-  type: 'gauge' | 'counter';
-  /** Rendered label set ('{a="x"}' or '') -> value. */
-  series: Map<string, number>;
-}
-
-export function family(name: string, help: string, type: Family['type'] = 'gauge'): Family {
-  return { name, help, type, series: new Map() };
-}
-
-const escapeLabelValue = (value: string): string => value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
-const escapeHelp = (value: string): string => value.replace(/[\\\n]/g, (c) => (c === '\n' ? '\\n' : '\\\\'));
-
-/**
- * Labels with an empty value do not apply and are left out. Joined rather than concatenated: the result
- * is one flat string, which sorts several times faster than a tree of concatenations.
- */
-export function renderLabels(labels: Labels): string {
-  const parts: string[] = [];
-  for (const [name, value] of labels) {
-    if (value !== '') parts.push(parts.length === 0 ? '{' : ',', name, '="', escapeLabelValue(value), '"');
-  }
-  if (parts.length === 0) return '';
-  parts.push('}');
-  return parts.join('');
-}
-
-export function set(target: Family, labels: Labels, value: number): void {
-  target.series.set(renderLabels(labels), value);
-}
+export const escapeHelp = (value: string): string => value.replace(/[\\\n]/g, (c) => (c === '\n' ? '\\n' : '\\\\'));
 
 /** Sums of decimal amounts carry binary noise (0.1 + 0.2); 15 significant digits hide it without losing cents. */
 export function formatValue(value: number): string {

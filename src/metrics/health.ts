@@ -1,9 +1,17 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-
-export type Outcome = 'success' | 'throttled' | 'error';
+import type { Outcome } from '../cost-explorer/client.js';
 
 /** Cost Explorer bills every request (every page) at this price. */
 export const PRICE_PER_REQUEST_USD = 0.01;
+
+/** Names and help of the exporter's own families, for the live registry and for the backfilled history alike. */
+export const OWN = {
+  refreshSuccess: { name: 'bedrock_exporter_refresh_success', help: 'Whether the last refresh of every source succeeded (1) or not (0).' },
+  lastSuccess: { name: 'bedrock_exporter_last_refresh_success_timestamp_seconds', help: 'Unix time of the last refresh in which every source succeeded.' },
+  unrecognized: { name: 'bedrock_exporter_unrecognized_usage_types', help: 'Distinct Bedrock usage types in the current data that no known grammar recognises (exported with kind="unknown").' },
+  sourceSuccess: { name: 'bedrock_exporter_source_refresh_success', help: 'Whether the last refresh of each source succeeded (1) or failed (0); a failed source keeps serving its last good series.' },
+  sourceLastSuccess: { name: 'bedrock_exporter_source_last_refresh_success_timestamp_seconds', help: 'Unix time of the last successful refresh of each source.' },
+} as const;
 
 /** The exporter's own metrics; small, so prom-client renders them on each scrape. */
 export class HealthMetrics {
@@ -14,14 +22,18 @@ export class HealthMetrics {
   readonly requests: Counter<'operation' | 'outcome'>;
   readonly spend: Counter;
   readonly unrecognized: Gauge;
+  readonly sourceSuccess: Gauge<'source'>;
+  readonly sourceLastSuccess: Gauge<'source'>;
 
   constructor(version: string, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
     const info = new Gauge({ name: 'bedrock_exporter_build_info', help: 'Build information of the exporter (value 1).', labelNames: ['version', 'nodejs'], registers });
     info.set({ version, nodejs: process.version }, 1);
-    this.refreshSuccess = new Gauge({ name: 'bedrock_exporter_refresh_success', help: 'Whether the last refresh from Cost Explorer succeeded (1) or failed (0).', registers });
-    this.lastSuccess = new Gauge({ name: 'bedrock_exporter_last_refresh_success_timestamp_seconds', help: 'Unix time of the last successful refresh from Cost Explorer.', registers });
-    this.refreshDuration = new Gauge({ name: 'bedrock_exporter_refresh_duration_seconds', help: 'How long the last refresh from Cost Explorer took.', registers });
+    this.refreshSuccess = new Gauge({ ...OWN.refreshSuccess, registers });
+    this.lastSuccess = new Gauge({ ...OWN.lastSuccess, registers });
+    this.refreshDuration = new Gauge({ name: 'bedrock_exporter_refresh_duration_seconds', help: 'How long the last refresh of every source took.', registers });
+    this.sourceSuccess = new Gauge({ ...OWN.sourceSuccess, labelNames: ['source'], registers });
+    this.sourceLastSuccess = new Gauge({ ...OWN.sourceLastSuccess, labelNames: ['source'], registers });
     this.requests = new Counter({
       name: 'bedrock_exporter_cost_explorer_requests_total',
       help: 'Requests sent to Cost Explorer (every page and every retry is one), by operation and outcome.',
@@ -29,7 +41,7 @@ export class HealthMetrics {
       registers,
     });
     this.spend = new Counter({ name: 'bedrock_exporter_cost_explorer_spend_usd_total', help: `What the exporter's Cost Explorer requests cost in US dollars (${PRICE_PER_REQUEST_USD} per answered page).`, registers });
-    this.unrecognized = new Gauge({ name: 'bedrock_exporter_unrecognized_usage_types', help: 'Distinct Bedrock usage types in the current data that no known grammar recognises (exported with kind="unknown").', registers });
+    this.unrecognized = new Gauge({ ...OWN.unrecognized, registers });
     this.refreshSuccess.set(0);
     // Every series exists from the start at 0, so increase() sees the first error (no missing baseline).
     for (const operation of ['GetCostAndUsage', 'GetDimensionValues']) {

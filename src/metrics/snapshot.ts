@@ -1,38 +1,11 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { classifyUsage, type UsageClass } from '../billing/usage-type.js';
-import type { DayEntry, LedgerRow } from '../cost-explorer/ledger.js';
-import { addDays, dayStartMs, monthStart, type Day } from '../time.js';
-import { family, renderLabels, renderSlices, set, type Family } from './exposition.js';
-import { Pacer } from './pacer.js';
+import { Pacer } from '../pacer.js';
+import type { Contribution } from '../sources/source.js';
+import type { Summary } from '../sources/usage-type/aggregate.js';
+import { renderSlices } from './exposition.js';
 
 const gzipAsync = promisify(gzip);
-
-// From the ledger's daily rows to the gauges of the contract (design.md, "Metrics"). Pure: the same
-// entries and day always give the same text.
-
-export interface Totals {
-  cost: number;
-  tokens: number;
-}
-
-/** What the landing page shows without Grafana. */
-export interface Summary {
-  today: Day;
-  dataDay: Day;
-  monthToDate: Totals;
-  daily: Totals;
-  /** Month to date, by model ('' for usage without a model). */
-  byModel: Map<string, Totals>;
-  byRegion: Map<string, Totals>;
-  /** Month to date, by account id ('' when the account breakdown is off). */
-  byAccount: Map<string, Totals>;
-  /** Account id -> name, where Cost Explorer gave one. */
-  accountNames: Map<string, string>;
-  /** Tokens per day and model over every day the ledger holds in the window. */
-  tokensByDay: Map<Day, Map<string, number>>;
-  estimated: { daily: boolean; monthToDate: boolean };
-}
 
 export interface Snapshot {
   /** The exposition text, decoded from `body` on each read (for tests and tools, not the serving path). */
@@ -40,184 +13,15 @@ export interface Snapshot {
   /** The text as served, and gzipped once for clients that accept it. */
   body: Buffer;
   gzipped: Buffer;
-  summary: Summary;
+  summary: Summary | undefined;
   /** Distinct `service|usage type` pairs that no grammar recognised. */
   unrecognized: Set<string>;
   series: number;
 }
 
-export type Classifier = (service: string, usageType: string, unit: string) => UsageClass;
-
-/** Classification is pure and the set of usage types small, so one memo serves every refresh. */
-export function memoizedClassifier(): Classifier {
-  const memo = new Map<string, UsageClass>();
-  return (service, usageType, unit) => {
-    const key = `${service}\u0000${usageType}\u0000${unit}`;
-    let found = memo.get(key);
-    if (!found) {
-      found = classifyUsage(service, usageType, unit);
-      memo.set(key, found);
-    }
-    return found;
-  };
-}
-
-const WINDOWS = ['daily', 'month_to_date'] as const;
-type Window = (typeof WINDOWS)[number];
-
-const CACHED = 'Read from AWS Cost Explorer in the background and cached; values change when the exporter refreshes.';
-
-function windowFamilies(window: Window) {
-  const span = window === 'daily' ? 'on the last complete UTC day' : 'from the 1st of the current UTC month up to the latest data';
-  return {
-    tokens: family(`bedrock_tokens_${window}`, `Amazon Bedrock tokens used ${span}, from the bill. ${CACHED}`),
-    cost: family(`bedrock_cost_usd_${window}`, `Amazon Bedrock unblended cost in US dollars ${span}, credits included. ${CACHED}`),
-    usage: family(`bedrock_usage_${window}`, `Amazon Bedrock non-token usage ${span}, in the unit of the unit label. ${CACHED}`),
-  };
-}
-
-const addTotals = (map: Map<string, Totals>, key: string, cost: number, tokens: number): void => {
-  const totals = map.get(key) ?? { cost: 0, tokens: 0 };
-  totals.cost += cost;
-  totals.tokens += tokens;
-  map.set(key, totals);
-};
-
-const addTo = (target: Family, key: string, value: number): void => void target.series.set(key, (target.series.get(key) ?? 0) + value);
-
-/** A row's classification and the rendered label sets of its series: info, cost, and tokens or (other kinds) usage. */
-interface RowSeries {
-  c: UsageClass;
-  info: string;
-  cost: string;
-  measure: string;
-}
-
-const child = <V>(map: Map<string, V>, key: string, make: () => V): V => {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make();
-    map.set(key, value);
-  }
-  return value;
-};
-
-/**
- * A month holds the same account x usage type on many days: each is classified and its label sets
- * rendered once per aggregation. Nested maps find them again without building a key string per row,
- * which saves most of a large refresh's work and garbage.
- */
-function rowSeries(classify: Classifier): (row: LedgerRow) => RowSeries {
-  const memo = new Map<string, Map<string, Map<string, Map<string, RowSeries>>>>();
-  return (row) => {
-    const byAccount = child(child(child(memo, row.service, () => new Map()), row.usageType, () => new Map()), row.unit, () => new Map<string, RowSeries>());
-    return child(byAccount, row.account, () => {
-      const c = classify(row.service, row.usageType, row.unit);
-      const where = [['account', row.account], ['region', c.region], ['model', c.model], ['provider', c.provider]] as const;
-      return {
-        c,
-        info: renderLabels([['usage_type', row.usageType], ['service', row.service], ['model', c.model], ['provider', c.provider], ['region', c.region],
-          ['kind', c.kind], ['direction', c.direction], ['tier', c.tier], ['route', c.route]]),
-        cost: renderLabels([...where, ['kind', c.kind], ['direction', c.direction], ['tier', c.tier], ['route', c.route]]),
-        measure: renderLabels(c.kind === 'tokens' ? [...where, ['direction', c.direction], ['tier', c.tier], ['route', c.route]] : [...where, ['kind', c.kind], ['unit', c.unit]]),
-      };
-    });
-  };
-}
-
-/** The gauges of the contract for `today`, before rendering: what a snapshot and the backfill share. */
-export interface Aggregate {
-  /** In exposition order: daily tokens, cost, usage; the same month to date; usage type info; account info; data day; estimated. */
-  families: Family[];
-  summary: Summary;
-  unrecognized: Set<string>;
-}
-
-/** Works in slices (see Pacer) so a large refresh never stalls scrapes. */
-export async function aggregate(entries: Iterable<DayEntry>, today: Day, classify: Classifier, pacer = new Pacer()): Promise<Aggregate> {
-  const yesterday = addDays(today, -1);
-  const firstOfMonth = monthStart(today);
-  const families = { daily: windowFamilies('daily'), month_to_date: windowFamilies('month_to_date') };
-  const info = family('bedrock_usage_type_info', `Classification of each Bedrock usage type seen in the current month or on the last complete day (value 1). ${CACHED}`);
-  const accountNames = new Map<string, string>();
-  const unrecognized = new Set<string>();
-  const summary: Summary = {
-    today,
-    dataDay: yesterday,
-    monthToDate: { cost: 0, tokens: 0 },
-    daily: { cost: 0, tokens: 0 },
-    byModel: new Map(),
-    byRegion: new Map(),
-    byAccount: new Map(),
-    accountNames,
-    tokensByDay: new Map(),
-    estimated: { daily: false, monthToDate: false },
-  };
-  let sawDaily = false;
-  const seriesOf = rowSeries(classify);
-
-  for (const entry of entries) {
-    const inWindows: Window[] = [];
-    if (entry.day === yesterday) inWindows.push('daily');
-    if (entry.day >= firstOfMonth && entry.day <= today) inWindows.push('month_to_date');
-    if (entry.day === yesterday) {
-      sawDaily = true;
-      summary.estimated.daily ||= entry.estimated;
-    }
-    if (inWindows.includes('month_to_date')) summary.estimated.monthToDate ||= entry.estimated;
-
-    for (const row of entry.rows) {
-      if (pacer.due()) await pacer.pause();
-      const series = seriesOf(row);
-      const { c } = series;
-      const tokens = c.kind === 'tokens' ? row.quantity * c.tokensPerUnit : 0;
-      if (tokens !== 0) {
-        const perModel = summary.tokensByDay.get(entry.day) ?? new Map<string, number>();
-        perModel.set(c.model, (perModel.get(c.model) ?? 0) + tokens);
-        summary.tokensByDay.set(entry.day, perModel);
-      }
-      if (inWindows.length === 0) continue;
-
-      if (c.kind === 'unknown') unrecognized.add(`${row.service}|${row.usageType}`);
-      info.series.set(series.info, 1);
-      if (row.accountName !== undefined) accountNames.set(row.account, row.accountName);
-
-      for (const window of inWindows) {
-        const f = families[window];
-        addTo(f.cost, series.cost, row.cost);
-        if (c.kind === 'tokens') addTo(f.tokens, series.measure, tokens);
-        else addTo(f.usage, series.measure, row.quantity);
-        const totals = window === 'daily' ? summary.daily : summary.monthToDate;
-        totals.cost += row.cost;
-        totals.tokens += tokens;
-        if (window === 'month_to_date') {
-          addTotals(summary.byModel, c.model, row.cost, tokens);
-          addTotals(summary.byRegion, c.region, row.cost, tokens);
-          addTotals(summary.byAccount, row.account, row.cost, tokens);
-        }
-      }
-    }
-  }
-  if (!sawDaily) summary.estimated.daily = true;
-
-  const dataDay = family('bedrock_data_day_timestamp_seconds', 'Start of the UTC day that the bedrock_*_daily gauges describe, in Unix seconds.');
-  set(dataDay, [], dayStartMs(yesterday) / 1000);
-  const estimated = family('bedrock_data_estimated', 'Whether Cost Explorer still marks the window as estimated (1) or final (0); estimated values are revised upward as late records arrive.');
-  set(estimated, [['window', 'daily']], summary.estimated.daily ? 1 : 0);
-  set(estimated, [['window', 'month_to_date']], summary.estimated.monthToDate ? 1 : 0);
-
-  const accounts = family('bedrock_account_info', `Name of each AWS account with Bedrock usage in the current month or on the last complete day, as Cost Explorer gives it (value 1); join on account to show names. ${CACHED}`);
-  for (const [account, name] of accountNames) set(accounts, [['account', account], ['account_name', name]], 1);
-
-  const all: Family[] = [];
-  for (const window of WINDOWS) all.push(families[window].tokens, families[window].cost, families[window].usage);
-  all.push(info, accounts, dataDay, estimated);
-  return { families: all, summary, unrecognized };
-}
-
-/** The snapshot a refresh swaps in: aggregated, rendered and gzipped once. */
-export async function buildSnapshot(entries: Iterable<DayEntry>, today: Day, classify: Classifier, pacer = new Pacer()): Promise<Snapshot> {
-  const { families, summary, unrecognized } = await aggregate(entries, today, classify, pacer);
+/** The snapshot a refresh swaps in: the sources' series rendered and gzipped once. */
+export async function buildSnapshot(contributions: readonly Contribution[], pacer = new Pacer()): Promise<Snapshot> {
+  const families = contributions.flatMap((contribution) => contribution.families);
   // Encoded a slice at a time: encoding (and keeping) the whole text as one string would hold the event
   // loop for tens of ms on a large organization. Nothing on the serving path reads `text`.
   const chunks: Buffer[] = [];
@@ -232,8 +36,8 @@ export async function buildSnapshot(entries: Iterable<DayEntry>, today: Day, cla
     },
     body,
     gzipped: await gzipAsync(body),
-    summary,
-    unrecognized,
+    summary: contributions.find((contribution) => contribution.summary)?.summary,
+    unrecognized: new Set(contributions.flatMap((contribution) => [...contribution.unrecognized])),
     series: families.reduce((count, f) => count + f.series.size, 0),
   };
 }

@@ -1,5 +1,6 @@
-import type { RefreshStatus } from '../collector.js';
-import type { Snapshot, Summary, Totals } from '../metrics/snapshot.js';
+import type { CollectorStatus as RefreshStatus } from '../pipeline/collector.js';
+import type { Snapshot } from '../metrics/snapshot.js';
+import type { Summary, Totals } from '../sources/usage-type/aggregate.js';
 import { monthStart } from '../time.js';
 import { chartLegend, dailyTokenSeries, PALETTE, stackedBarChart } from './chart.js';
 import { compact, count, escapeHtml, longDay, modelName, regionName, share, shortDay, usd, utcTime } from './format.js';
@@ -29,11 +30,12 @@ function statusRows(status: RefreshStatus, snapshot: Snapshot | undefined): stri
     ['Bedrock services', status.services.length ? status.services.join(', ') : 'none found yet'],
   ];
   if (status.lastError) rows.push(['Last error', status.lastError]);
-  if (snapshot) {
-    rows.push(['Data through', `${snapshot.summary.today} (daily gauges describe ${snapshot.summary.dataDay})`]);
-    rows.push(['Month to date', `${usd(snapshot.summary.monthToDate.cost)}, ${count(snapshot.summary.monthToDate.tokens)} tokens${snapshot.summary.estimated.monthToDate ? ' (estimated)' : ''}`]);
-    rows.push(['Series', count(snapshot.series)]);
+  const summary = snapshot?.summary;
+  if (summary) {
+    rows.push(['Data through', `${summary.today} (daily gauges describe ${summary.dataDay})`]);
+    rows.push(['Month to date', `${usd(summary.monthToDate.cost)}, ${count(summary.monthToDate.tokens)} tokens${summary.estimated.monthToDate ? ' (estimated)' : ''}`]);
   }
+  if (snapshot) rows.push(['Series', count(snapshot.series)]);
   return rows.map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`).join('\n');
 }
 
@@ -108,8 +110,7 @@ ${stackedBarChart(chart, { id: 'daily-tokens', title: `Daily tokens by model, ${
 </section>`;
 }
 
-function overview(snapshot: Snapshot): string {
-  const { summary } = snapshot;
+function overview(summary: Summary): string {
   return `${estimatedNotice(summary)}
 ${cards(summary)}
 ${dailyChart(summary)}
@@ -128,14 +129,14 @@ function byAccount(summary: Summary): string {
 <section class="panel">${breakdown({ id: 'by-account', caption: 'By account, month to date', noun: 'Account', plural: 'accounts', name, blankMeans: '', totals: summary.byAccount, all: summary.monthToDate })}</section>`;
 }
 
-// A snapshot never changes once built, and the page is rendered per request: draw its overview once.
-const overviews = new WeakMap<Snapshot, string>();
+// A summary never changes once built, and the page is rendered per request: draw its overview once.
+const overviews = new WeakMap<Summary, string>();
 
-function cachedOverview(snapshot: Snapshot): string {
-  let html = overviews.get(snapshot);
+function cachedOverview(summary: Summary): string {
+  let html = overviews.get(summary);
   if (html === undefined) {
-    html = overview(snapshot);
-    overviews.set(snapshot, html);
+    html = overview(summary);
+    overviews.set(summary, html);
   }
   return html;
 }
@@ -195,7 +196,7 @@ footer { color: var(--muted); font-size: .8rem; }
 export function landingPage(options: { version: string; telemetryPath: string; status: RefreshStatus; snapshot: Snapshot | undefined }): string {
   const { status, snapshot } = options;
   const current = state(status, snapshot);
-  const body = snapshot ? cachedOverview(snapshot) : '<p class="panel empty">The overview appears after the first successful refresh from Cost Explorer.</p>';
+  const body = snapshot?.summary ? cachedOverview(snapshot.summary) : '<p class="panel empty">The overview appears after the first successful refresh from Cost Explorer.</p>';
   return `<!doctype html>
 <html lang="en">
 <head>

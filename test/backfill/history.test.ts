@@ -1,11 +1,13 @@
 import t from 'tap';
 import { renderPeriod, sampleTimes } from '../../src/backfill/history.js';
+import type { CostSource } from '../../src/cost-explorer/client.js';
 import type { DayEntry } from '../../src/cost-explorer/ledger.js';
-import { memoizedClassifier } from '../../src/metrics/snapshot.js';
+import { UsageTypeSource } from '../../src/sources/usage-type/source.js';
 import { dayStartMs } from '../../src/time.js';
 import { parseExposition } from '../helpers/exposition.js';
+import { silentLogger } from '../helpers/stack.js';
 
-const options = { stepMs: 6 * 3_600_000, job: 'j', instance: 'i', classify: memoizedClassifier() };
+const options = { stepMs: 6 * 3_600_000, job: 'j', instance: 'i' };
 const entry = (day: string, quantity: number, cost: number): DayEntry => ({
   day, queryKey: 'q', estimated: false, settled: true,
   rows: [{ account: '111122223333', service: 'Amazon Bedrock', usageType: 'USE1-NovaPro-input-tokens', cost, quantity, unit: '1K tokens' }],
@@ -17,6 +19,10 @@ const ledger: Record<string, DayEntry> = {
 };
 ledger['2026-11-02']!.rows.push({ account: '111122223333', service: 'Amazon Bedrock', usageType: 'USE1-NovaLite-input-tokens', cost: 1, quantity: 1, unit: '1K tokens' });
 const entriesOn = (day: string) => (ledger[day] ? [ledger[day]] : []);
+// The history reads the ledger only: a client that is never asked.
+const unread: CostSource = { discoverServices: () => Promise.reject(new Error('not read')), fetchDaily: () => Promise.reject(new Error('not read')) };
+const source = new UsageTypeSource({ client: unread, logger: silentLogger(), services: ['Amazon Bedrock'], serviceSearch: 'Bedrock', rediscoverMs: 0, accountBreakdown: true });
+const sources = [{ source, entriesOn }];
 
 t.test('sample times cover the day up to the end', async (t) => {
   t.same(sampleTimes('2026-11-01', 6 * 3_600_000).map((ms) => new Date(ms).toISOString().slice(11, 16)), ['00:00', '06:00', '12:00', '18:00']);
@@ -24,7 +30,7 @@ t.test('sample times cover the day up to the end', async (t) => {
 });
 
 t.test('daily describes yesterday; month to date grows through the day and restarts on the 1st', async (t) => {
-  const text = await renderPeriod(['2026-11-01', '2026-11-02'], entriesOn, options);
+  const text = await renderPeriod(['2026-11-01', '2026-11-02'], sources, options);
   t.match(text, /# EOF\n$/);
   const samples = parseExposition(text.replace(/ (\d+)$/gm, ''));
   const values = (name: string) => samples.filter((s) => s.name === name && s.labels.model !== 'nova-lite').map((s) => s.value);
@@ -33,12 +39,12 @@ t.test('daily describes yesterday; month to date grows through the day and resta
   t.same(values('bedrock_cost_usd_month_to_date').slice(4), [10, 15, 20, 25]);
   t.same(values('bedrock_exporter_last_refresh_success_timestamp_seconds').slice(0, 2), [dayStartMs('2026-11-01') / 1000, dayStartMs('2026-11-01') / 1000 + 21_600]);
   t.ok(samples.every((s) => s.labels.job === 'j' && s.labels.instance === 'i'), 'the live scrape\'s target labels on every series');
-  t.equal(await renderPeriod(['2026-11-02'], entriesOn, options, dayStartMs('2026-11-02')), '', 'nothing before the end');
+  t.equal(await renderPeriod(['2026-11-02'], sources, options, dayStartMs('2026-11-02')), '', 'nothing before the end');
 });
 
 t.test('a series that exists on some days of the period only has samples on those days', async (t) => {
-  const text = await renderPeriod(['2026-11-02', '2026-11-03'], entriesOn, options);
+  const text = await renderPeriod(['2026-11-02', '2026-11-03'], sources, options);
   const lite = parseExposition(text.replace(/ (\d+)$/gm, '')).filter((s) => s.name === 'bedrock_tokens_daily' && s.labels.model === 'nova-lite');
   t.equal(lite.length, 4, 'daily nova-lite only on the 3rd, which describes the 2nd');
-  t.equal(await renderPeriod([], entriesOn, options), '', 'no days, nothing');
+  t.equal(await renderPeriod([], sources, options), '', 'no days, nothing');
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { family, formatValue, render, renderLabels, set } from '../../src/metrics/exposition.js';
+import { formatValue, render } from '../../src/metrics/exposition.js';
+import { family, renderLabels, set } from '../../src/sources/series.js';
 
 t.test('labels: empty values are left out, values escaped', async (t) => {
   t.equal(renderLabels([]), '');
@@ -35,7 +36,7 @@ t.test('help text is escaped and families render in order', async (t) => {
 });
 
 t.test('rendering yields to the event loop when it runs long', async (t) => {
-  const { Pacer } = await import('../../src/metrics/pacer.js');
+  const { Pacer } = await import('../../src/pacer.js');
   const f = family('big', 'many series');
   for (let i = 0; i < 50_000; i++) set(f, [['i', String(i)]], i);
   const pacer = new Pacer(0);

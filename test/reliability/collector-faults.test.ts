@@ -4,11 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { Collector } from '../../src/collector.js';
+import { Collector } from '../../src/pipeline/collector.js';
 import { loadConfig } from '../../src/config.js';
 import { isCredentialsRefused, isThrottling, type CostSource } from '../../src/cost-explorer/client.js';
 import { Ledger } from '../../src/cost-explorer/ledger.js';
 import { HealthMetrics } from '../../src/metrics/health.js';
+import { sourcesFor } from '../../src/sources/index.js';
 import { dayOf } from '../../src/time.js';
 import { parseExposition } from '../helpers/exposition.js';
 import { capturingLogger, dataPart, startProxy, startRig, truthDifferences, until, watchProcess } from '../helpers/rig.js';
@@ -86,7 +87,7 @@ t.test('a source that throws anything at all fails the refresh and nothing else'
   };
   const health = new HealthMetrics('test', { processMetrics: false });
   const { logger } = capturingLogger('info');
-  const collector = new Collector({ source, ledger: new Ledger(10), health, logger, collection: config.collection, refresh: config.refresh });
+  const collector = new Collector({ sources: sourcesFor(config, source, logger), ledger: new Ledger(10), health, logger, collection: config.collection, refresh: config.refresh });
   const errors: string[] = [];
   for (let i = 0; i < 5; i++) {
     t.notOk(await collector.refresh());

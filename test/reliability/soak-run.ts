@@ -1,5 +1,5 @@
 // The soak: many refreshes on an advancing clock with random faults. Run short by soak.test.ts and in
-// full by bench/soak.ts. Every failed refresh must leave /metrics as it was, every checked good one
+// full by `npm run soak`. Every failed refresh must leave /metrics as it was, every checked good one
 // must equal the ground truth, and memory and handles must stay level.
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';

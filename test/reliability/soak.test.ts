@@ -1,11 +1,21 @@
-// A short soak in the suite (the full one: npm run soak, bench/soak.ts): three weeks of refreshes every
-// 4-8 hours with random faults.
+// Refreshes every 4-8 hours with random faults: three simulated weeks in the suite, and as long as
+// asked with `npm run soak` (60 days; SOAK_DAYS, SOAK_SIZE, SOAK_PROBABILITY, SOAK_SEED change it).
 import t from 'tap';
 import { runSoak } from './soak-run.js';
 
-t.test('three simulated weeks of refreshes with random faults', async (t) => {
-  const result = await runSoak({ days: 21, size: 'small', faultProbability: 0.3, seed: 7, checkEvery: 1 });
-  t.comment(`${result.refreshes} refreshes (${result.failed} failed, faults ${JSON.stringify(result.faults)}) in ${result.seconds} s; heap ${result.heapMiB.warm} -> ${result.heapMiB.end} MiB`);
+const env = process.env;
+const days = Number(env.SOAK_DAYS ?? 21);
+
+t.test(`${days} simulated days of refreshes with random faults`, async (t) => {
+  const result = await runSoak({
+    days,
+    size: (env.SOAK_SIZE ?? 'small') as 'small',
+    faultProbability: Number(env.SOAK_PROBABILITY ?? 0.3),
+    seed: Number(env.SOAK_SEED ?? 7),
+    checkEvery: 1,
+    ...(env.SOAK_DAYS ? { progress: (line: string) => t.comment(line) } : {}),
+  });
+  t.comment(`${result.refreshes} refreshes (${result.failed} failed, faults ${JSON.stringify(result.faults)}) in ${result.seconds} s; heap ${result.heapMiB.warm} -> ${result.heapMiB.end} MiB, RSS ${result.rssMiB.warm} -> ${result.rssMiB.end} MiB`);
   t.ok(result.refreshes > 60, 'many refreshes');
   t.ok(result.failed > 5, 'and the faults made some fail');
   t.equal(result.changedByFailure, 0, 'no failed refresh changed /metrics');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { chromium, type Page } from 'playwright-core';
 import t from 'tap';
-import type { Summary } from '../../src/metrics/snapshot.js';
+import type { Summary } from '../../src/sources/usage-type/aggregate.js';
 import { compact, modelName, regionName, shortDay } from '../../src/web/format.js';
 import { CHART_MODELS, TABLE_ROWS } from '../../src/web/landing.js';
 import { startStack } from '../helpers/stack.js';
@@ -47,7 +47,7 @@ t.test('the overview in headless Chromium matches the snapshot', async (t) => {
   t.ok(existsSync(CHROMIUM), `Debian's chromium is installed at ${CHROMIUM}`);
   const stack = await startStack(t, { size: 'demo' });
   t.ok(await stack.exporter.collector.refresh());
-  const summary = stack.exporter.collector.snapshot!.summary;
+  const summary = stack.exporter.collector.snapshot!.summary!;
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   t.teardown(() => browser.close());

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import t from 'tap';
-import type { RefreshStatus } from '../../src/collector.js';
-import type { Snapshot, Summary, Totals } from '../../src/metrics/snapshot.js';
+import type { Snapshot } from '../../src/metrics/snapshot.js';
+import type { CollectorStatus as RefreshStatus } from '../../src/pipeline/collector.js';
+import type { Summary, Totals } from '../../src/sources/usage-type/aggregate.js';
 import { addDays, eachDay, type Day } from '../../src/time.js';
 import { chartLegend, dailyTokenSeries, niceTicks, OTHER_COLOR, PALETTE, stackedBarChart, type DailyChart } from '../../src/web/chart.js';
 import { compact, count, escapeHtml, longDay, modelName, regionName, share, shortDay, usd, utcTime } from '../../src/web/format.js';
@@ -394,9 +395,9 @@ t.test('landingPage', async (t) => {
 
   t.test('the overview is drawn once per snapshot; the status is always fresh', async (t) => {
     const overview = (html: string) => html.slice(html.indexOf('</header>'), html.indexOf('<section class="panel" aria-labelledby="status-heading">'));
-    const snapshot = snapshotOf({ ...full.summary, monthToDate: { ...full.summary.monthToDate } });
+    const snapshot = snapshotOf({ ...full.summary!, monthToDate: { ...full.summary!.monthToDate } });
     const first = page(snapshot);
-    snapshot.summary.monthToDate.cost = 2000; // snapshots never change; this only shows which part is cached
+    snapshot.summary!.monthToDate.cost = 2000; // snapshots never change; this only shows which part is cached
     const failing = page(snapshot, { lastError: 'Throttled' });
     t.equal(overview(failing), overview(first), 'the overview comes from the cache');
     t.match(overview(first), /\$1,000\.00/);
