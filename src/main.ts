@@ -1,5 +1,6 @@
 import { configHelp, loadConfig } from './config.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, EXIT_CODES, ExporterError, oneLine } from './errors.js';
+import { checkWritable } from './files.js';
 import { createLogger } from './log.js';
 import { VERSION } from './version.js';
 import { loadWebConfig } from './web/web-config.js';
@@ -48,10 +49,17 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   try {
     return await dispatch(argv, io);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.stderr.write(`bedrock-usage-exporter: ${error.message}\n`);
-    return 2;
+    const { line, exitCode } = failure(error);
+    io.stderr.write(`${line}\n`);
+    return exitCode;
   }
+}
+
+/** The one line and the exit code a command ends with when it fails. */
+export function failure(error: unknown): { line: string; exitCode: number } {
+  // Every failure a person can act on is in the catalogue (src/errors.ts); anything else is a bug.
+  if (error instanceof ExporterError) return { line: `bedrock-usage-exporter: ${error.message}`, exitCode: error.exitCode };
+  return { line: `bedrock-usage-exporter: unexpected error: ${oneLine(error)} (a bug: please report it with the command that caused it)`, exitCode: EXIT_CODES.unexpected };
 }
 
 async function dispatch(argv: string[], io: Io): Promise<number> {
@@ -78,6 +86,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   switch (command) {
     case 'check-config':
       if (commandLine.config.web.configFile !== undefined) loadWebConfig(commandLine.config.web.configFile);
+      if (commandLine.config.ledger.file !== undefined) await checkWritable('the ledger file', commandLine.config.ledger.file, 'file');
       io.stdout.write(`configuration OK${commandLine.configFile ? ` (${commandLine.configFile})` : ''}\n`);
       return 0;
     case 'backfill':

@@ -139,7 +139,8 @@ t.test('a listen address in use: startExporter rejects and leaves nothing runnin
   t.teardown(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
   const port = (blocker.address() as { port: number }).port;
   const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: { AWS_ENDPOINT_URL_COST_EXPLORER: 'http://127.0.0.1:9' }, tty: false };
-  await t.rejects(main([`--web.listen-address=127.0.0.1:${port}`, '--log.level=error'], io), { code: 'EADDRINUSE' }, 'not a config error: it is thrown, not exit 2');
+  const { EXIT_CODES } = await import('../src/errors.js');
+  t.equal(await main([`--web.listen-address=127.0.0.1:${port}`, '--log.level=error'], io), EXIT_CODES.listen, 'exit 3, not a config error');
 });
 
 t.test('shutdown on a signal: exit 0 when closed, 1 when closing fails, once', async (t) => {

@@ -5,19 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { ExporterError } from '../errors.js';
+import { ToolError } from '../errors.js';
 import { renderLabels } from '../sources/series.js';
 
 // Prometheus' own tools turn the backfill into blocks: promtool for the samples; for the recording
 // rules, a temporary Prometheus on those blocks evaluates them, and promtool stores the results.
 
 const run = promisify(execFile);
-
-export class ToolError extends ExporterError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('BUE_ERR_TOOL', message, options);
-  }
-}
 
 async function tool(binary: string, args: string[]): Promise<string> {
   try {
@@ -30,6 +24,11 @@ async function tool(binary: string, args: string[]): Promise<string> {
     const said = (String(e.stderr).trim() || e.message).trim();
     throw new ToolError(`${binary} ${args.slice(0, 3).join(' ')} failed: ${said.split('\n').at(-1)}`, { cause: error });
   }
+}
+
+/** Throws ToolError unless `binary` runs (`--version`), so a backfill fails before it reads anything. */
+export async function requireTool(binary: string): Promise<void> {
+  await tool(binary, ['--version']);
 }
 
 /** The longest period one backfill file covers; blocks up to this long keep their number small. */

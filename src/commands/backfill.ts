@@ -5,12 +5,13 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { writePeriod, type HistorySource } from '../backfill/history.js';
-import { createBlocksFromOpenMetrics, createBlocksFromRules, FILE_DAYS } from '../backfill/blocks.js';
+import { createBlocksFromOpenMetrics, createBlocksFromRules, FILE_DAYS, requireTool } from '../backfill/blocks.js';
 import { parseDuration, type CommandLine, type FlagSpec } from '../config.js';
 import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
 import { loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
 import { ConfigError } from '../errors.js';
+import { checkWritable, writing } from '../files.js';
 import { createLogger } from '../log.js';
 import { PRICE_PER_REQUEST_USD } from '../metrics/health.js';
 import { readsFor, runReads, type SourceReads } from '../pipeline/collect.js';
@@ -79,6 +80,7 @@ export function backfillOptions(extra: CommandLine['extra'], now: Date): Backfil
 /** Writes what `produce` hands over to `file`, waiting when the disk is slower than the producer. */
 async function writeFileInChunks<T>(file: string, produce: (write: (chunk: string) => Promise<void> | void) => Promise<T>): Promise<T> {
   const stream = createWriteStream(file);
+  // `once` rejects when the stream fails (it cannot open, the disk is full) while it waits.
   const closed = once(stream, 'close');
   try {
     return await produce((chunk) => (stream.write(chunk) ? undefined : once(stream, 'drain').then(() => undefined)));
@@ -86,6 +88,17 @@ async function writeFileInChunks<T>(file: string, produce: (write: (chunk: strin
     stream.end();
     await closed;
   }
+}
+
+/** Everything backfill will write to and run, checked before it pays for a request. */
+async function checkPrerequisites(options: BackfillOptions, ledgerFile: string | undefined): Promise<void> {
+  if (ledgerFile !== undefined) await checkWritable('the ledger file', ledgerFile, 'file');
+  if (options.output !== undefined) await checkWritable('the output folder', options.output, 'folder');
+  if (options.tsdb !== undefined) {
+    await checkWritable('the TSDB folder', options.tsdb, 'folder');
+    await requireTool('promtool');
+  }
+  if (options.rules.length > 0) await requireTool('prometheus');
 }
 
 export interface BackfillIo {
@@ -109,6 +122,7 @@ export async function runBackfill(commandLine: CommandLine, io: BackfillIo, over
   const { config } = commandLine;
   const now = (overrides.clock ?? (() => new Date()))();
   const options = backfillOptions(commandLine.extra, now);
+  await checkPrerequisites(options, config.ledger.file);
   const today = dayOf(now);
   const lastDay = dayOf(options.untilMs - 1);
   const dataEnd = addDays(lastDay, 1);
@@ -153,26 +167,30 @@ export async function runBackfill(commandLine: CommandLine, io: BackfillIo, over
         io.stderr.write(`[${done}/${reads.length}] ${read.query.label} ${read.start}..${read.end}: ${entries.reduce((count, entry) => count + entry.rows.length, 0)} rows\n`);
       },
     });
-    if (config.ledger.file) await saveLedger(config.ledger.file, ledger);
+    if (config.ledger.file) await writing('the ledger file', config.ledger.file, saveLedger(config.ledger.file, ledger));
 
     // Without --output the files only feed promtool: they go to a temporary folder, one at a time.
-    const output = options.output ?? (await mkdtemp(join(tmpdir(), 'bedrock-backfill-')));
-    await mkdir(output, { recursive: true });
+    const temporary = options.output === undefined ? await mkdtemp(join(tmpdir(), 'bedrock-backfill-')) : undefined;
+    const output = options.output ?? temporary!;
+    await writing('the output folder', output, mkdir(output, { recursive: true }));
     const history = { stepMs: options.stepMs, job: options.job, instance: options.instance };
     const sources: HistorySource[] = planned.map(({ source, plan }) => ({
       source,
       entriesOn: (day) => plan.queries.map((query) => ledger.get(day, query.key)).filter((entry) => entry !== undefined),
     }));
     let samples = 0;
-    for (let first = addDays(options.from, 1); first <= lastDay; first = addDays(first, FILE_DAYS)) {
-      const days = eachDay(first, addDays(first, FILE_DAYS)).filter((day) => day <= lastDay);
-      const file = join(output, `bedrock-${first}.om`);
-      samples += await writeFileInChunks(file, (write) => writePeriod(days, sources, history, write, options.untilMs));
-      if (options.tsdb) await createBlocksFromOpenMetrics(file, options.tsdb);
-      if (options.output === undefined) await rm(file);
-      io.stderr.write(`history ${first}..${days.at(-1)} written${options.tsdb ? ' and stored as blocks' : ''}\n`);
+    try {
+      for (let first = addDays(options.from, 1); first <= lastDay; first = addDays(first, FILE_DAYS)) {
+        const days = eachDay(first, addDays(first, FILE_DAYS)).filter((day) => day <= lastDay);
+        const file = join(output, `bedrock-${first}.om`);
+        samples += await writing('a backfill file', file, writeFileInChunks(file, (write) => writePeriod(days, sources, history, write, options.untilMs)));
+        if (options.tsdb) await createBlocksFromOpenMetrics(file, options.tsdb);
+        if (temporary) await rm(file);
+        io.stderr.write(`history ${first}..${days.at(-1)} written${options.tsdb ? ' and stored as blocks' : ''}\n`);
+      }
+    } finally {
+      if (temporary) await rm(temporary, { recursive: true, force: true });
     }
-    if (options.output === undefined) await rm(output, { recursive: true, force: true });
     io.stderr.write(`${samples} samples${options.output ? ` in ${options.output}` : ''}${options.tsdb ? `, stored as blocks in ${options.tsdb}` : ''}\n`);
     if (options.tsdb && options.rules.length > 0) {
       io.stderr.write(`evaluating recording rules over the history (${options.rules.join(', ')})\n`);

@@ -19,6 +19,10 @@ export async function runDemo(commandLine: CommandLine, seed = 42): Promise<void
   const exporter = await startExporter(config, logger, {
     endpoint: emulator.url,
     credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' },
+  }).catch(async (error: unknown) => {
+    // The port is taken, say: the emulator must not keep the process alive after the error.
+    await emulator.close();
+    throw error;
   });
   const metricsUrl = `${exporter.urls[0]}${config.web.telemetryPath}`;
   process.stdout.write(

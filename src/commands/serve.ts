@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { parseListenAddress, type Config } from '../config.js';
 import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
+import { ListenError } from '../errors.js';
+import { checkWritable } from '../files.js';
 import type { Logger } from '../log.js';
 import { HealthMetrics } from '../metrics/health.js';
 import { Collector } from '../pipeline/collector.js';
@@ -29,6 +31,7 @@ export interface ExporterOverrides {
 
 /** Builds and starts everything `serve` runs: collector loop and one HTTP listener per address. */
 export async function startExporter(config: Config, logger: Logger, overrides: ExporterOverrides = {}): Promise<Exporter> {
+  if (config.ledger.file !== undefined) await checkWritable('the ledger file', config.ledger.file, 'file');
   const web = config.web.configFile === undefined ? undefined : new WebConfigReloader(config.web.configFile, logger);
   const health = new HealthMetrics(VERSION, { processMetrics: overrides.processMetrics ?? !config.web.disableExporterMetrics });
   const source = new CostExplorerSource(sourceOptions(config, (operation, outcome) => health.countRequest(operation, outcome), overrides));
@@ -55,7 +58,9 @@ export async function startExporter(config: Config, logger: Logger, overrides: E
       const { host, port } = parseListenAddress(address)!;
       const app = buildApp({ collector, health, logger, telemetryPath: config.web.telemetryPath, version: VERSION, ...(web ? { web } : {}) });
       apps.push(app);
-      await app.listen({ host, port });
+      await app.listen({ host, port }).catch((error: NodeJS.ErrnoException) => {
+        throw new ListenError(address, '--web.listen-address', error);
+      });
       const bound = (app.server.address() as AddressInfo).port;
       urls.push(`${web?.current.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`);
     }

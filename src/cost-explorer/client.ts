@@ -5,7 +5,8 @@ import {
   type Expression,
 } from '@aws-sdk/client-cost-explorer';
 import type { Config } from '../config.js';
-import { ExporterError } from '../errors.js';
+import { AwsError } from '../errors.js';
+import { classifyAwsError, isCredentialsRefused } from './aws-errors.js';
 import type { Day } from '../time.js';
 import { decodeCostAndUsagePage, decodeDimensionValuesPage, type DecodedBucket } from './decode.js';
 import type { PlannedQuery } from './plan.js';
@@ -13,9 +14,9 @@ import type { PlannedQuery } from './plan.js';
 export type Outcome = 'success' | 'throttled' | 'error';
 
 /** Pagination that would not end: a repeated NextPageToken or more pages than allowed. */
-export class PaginationError extends ExporterError {
+export class PaginationError extends AwsError {
   constructor(message: string) {
-    super('BUE_ERR_PAGINATION', message);
+    super('BUE_ERR_AWS_ANSWER', message);
   }
 }
 
@@ -60,17 +61,9 @@ export function isThrottling(error: unknown): boolean {
   return THROTTLING.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429;
 }
 
-// Credentials the service refused: the next request resolves them again through the SDK's chain, which
-// otherwise keeps keys without an expiry (environment, shared files) for the life of the client.
-const CREDENTIALS_REFUSED = new Set(['ExpiredTokenException', 'ExpiredToken', 'UnrecognizedClientException', 'InvalidClientTokenId']);
-
 // The SDK hands its client options to the default credential chain; with this, a new client reads
 // ~/.aws/credentials and ~/.aws/config again instead of the copy the SDK caches for the process.
 const READ_SHARED_FILES_AGAIN = { ignoreCache: true };
-
-export function isCredentialsRefused(error: unknown): boolean {
-  return CREDENTIALS_REFUSED.has((error as { name?: string } | undefined)?.name ?? '');
-}
 
 export class CostExplorerSource implements CostSource {
   readonly #options: CostExplorerSourceOptions;
@@ -116,7 +109,9 @@ export class CostExplorerSource implements CostSource {
     return client;
   }
 
-  async #guard<T>(request: Promise<T>): Promise<T> {
+  // Refused credentials: the next request resolves them again through the SDK's chain, which
+  // otherwise keeps keys without an expiry (environment, shared files) for the life of the client.
+  async #guard<T>(operation: string, request: Promise<T>): Promise<T> {
     try {
       return await request;
     } catch (error) {
@@ -124,7 +119,7 @@ export class CostExplorerSource implements CostSource {
         this.#client.destroy();
         this.#client = this.#createClient();
       }
-      throw error;
+      throw classifyAwsError(error, operation);
     }
   }
 
@@ -148,6 +143,7 @@ export class CostExplorerSource implements CostSource {
   async discoverServices(search: string, start: Day, end: Day, signal?: AbortSignal): Promise<string[]> {
     const pages = await this.#pages((token) =>
       this.#guard(
+        'GetDimensionValues',
         this.#client.send(
           new GetDimensionValuesCommand({ Dimension: 'SERVICE', SearchString: search, Context: 'COST_AND_USAGE', TimePeriod: { Start: start, End: end }, NextPageToken: token }),
           { abortSignal: signal },
@@ -161,6 +157,7 @@ export class CostExplorerSource implements CostSource {
     const filter: Expression = { Dimensions: { Key: 'SERVICE', Values: query.services } };
     const pages = await this.#pages((token) =>
       this.#guard(
+        'GetCostAndUsage',
         this.#client.send(
           new GetCostAndUsageCommand({
             TimePeriod: { Start: start, End: end },

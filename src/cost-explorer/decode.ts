@@ -1,12 +1,12 @@
-import { ExporterError } from '../errors.js';
+import { AwsError } from '../errors.js';
 import { isDay, type Day } from '../time.js';
 import type { LedgerRow } from './ledger.js';
 import type { GroupKey } from './plan.js';
 
 /** Cost Explorer answered something that is not a well-formed GetCostAndUsage page. */
-export class AnswerError extends ExporterError {
+export class AnswerError extends AwsError {
   constructor(message: string) {
-    super('BUE_ERR_COST_EXPLORER_ANSWER', `malformed Cost Explorer answer: ${message}`);
+    super('BUE_ERR_AWS_ANSWER', `malformed Cost Explorer answer: ${message}`);
   }
 }
 

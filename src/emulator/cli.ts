@@ -1,6 +1,6 @@
 // `bedrock-usage-exporter emulator`: the Cost Explorer emulator as a process of its own.
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ListenError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { dayOf } from '../time.js';
 import type { Size } from './catalogue.js';
@@ -47,7 +47,8 @@ export async function runEmulatorCommand(argv: string[], { destination = process
     destination.write(USAGE);
     return;
   }
-  const { host, port } = parseListen(flags.listen ?? '127.0.0.1:4510');
+  const listen = flags.listen ?? '127.0.0.1:4510';
+  const { host, port } = parseListen(listen);
   const logLevel = oneOf(flags['log.level'] ?? 'info', 'log.level', ['debug', 'info', 'warn', 'error'] as const);
   const logFormat = oneOf(flags['log.format'] ?? 'json', 'log.format', ['json', 'text'] as const);
   const pageSize = flags['page-size'] === undefined ? undefined : wholeNumber(flags['page-size'], 'page-size', 1);
@@ -55,7 +56,9 @@ export async function runEmulatorCommand(argv: string[], { destination = process
   const dataset = datasetFrom(flags);
 
   const logger = createLogger({ level: logLevel, format: logFormat, destination });
-  const emulator = await startEmulator({ dataset, host, port, pageSize, hourly: flags.hourly ?? false, faults, logger });
+  const emulator = await startEmulator({ dataset, host, port, pageSize, hourly: flags.hourly ?? false, faults, logger }).catch((error: NodeJS.ErrnoException) => {
+    throw new ListenError(listen, '--listen', error);
+  });
   logger.info({ url: emulator.url }, 'Cost Explorer emulator listening');
 
   await new Promise<void>((resolve) => {

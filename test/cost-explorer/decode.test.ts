@@ -71,7 +71,7 @@ t.test('malformed answers are AnswerErrors that say where', async (t) => {
     [{ ResultsByTime: [{ TimePeriod: { Start: '2026-11-01' }, Groups: [{ Keys: ['a', 'b'], Metrics: metrics('1', '') }] }] }, /UsageQuantity amount "" is not a number/],
   ];
   for (const [page, message] of bad) {
-    t.throws(() => decodeCostAndUsagePage(page, ['LINKED_ACCOUNT', 'USAGE_TYPE']), { code: 'BUE_ERR_COST_EXPLORER_ANSWER', message });
+    t.throws(() => decodeCostAndUsagePage(page, ['LINKED_ACCOUNT', 'USAGE_TYPE']), { code: 'BUE_ERR_AWS_ANSWER', message });
   }
 });
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { Collector } from '../../src/pipeline/collector.js';
 import { loadConfig } from '../../src/config.js';
-import { isCredentialsRefused, isThrottling, type CostSource } from '../../src/cost-explorer/client.js';
+import { isCredentialsRefused } from '../../src/cost-explorer/aws-errors.js';
+import { isThrottling, type CostSource } from '../../src/cost-explorer/client.js';
 import { Ledger } from '../../src/cost-explorer/ledger.js';
 import { HealthMetrics } from '../../src/metrics/health.js';
 import { sourcesFor } from '../../src/sources/index.js';
@@ -44,13 +45,14 @@ t.test('a day Cost Explorer leaves out of its answer is read again next time', a
   t.same(truthDifferences(rig.dataset, rig.clock.now, parseExposition(await rig.metricsText())), [], `${today} was read again`);
 });
 
-t.test('a ledger file that cannot be written costs a warning, not the refresh', async (t) => {
+t.test('a ledger file that can no longer be written costs a warning, not the refresh', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bue-ledger-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'not-a-folder'), '');
   const { logger, lines } = capturingLogger('info');
   const rig = await startRig({ size: 'small', logger, flags: [`--ledger.file=${join(dir, 'not-a-folder', 'ledger.gz')}`] });
   t.teardown(() => rig.close());
+  // Writable when the exporter started (it checks), then a file takes the folder's place.
+  writeFileSync(join(dir, 'not-a-folder'), '');
   t.ok(await rig.exporter.collector.refresh(), 'the refresh succeeds');
   t.ok(lines.some((line) => line.includes('could not save the ledger file')), 'and says the file could not be saved');
   t.same(truthDifferences(rig.dataset, rig.clock.now, parseExposition(await rig.metricsText())), []);

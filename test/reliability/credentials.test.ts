@@ -42,7 +42,7 @@ t.test('expired, then missing, then renewed credentials', async (t) => {
   rig.emulator.faults.add({ fault: 'expired_token', count: 1 });
   rig.clock.now = new Date(rig.clock.now.getTime() + 3_600_000);
   t.notOk(await collector.refresh(), 'the refresh with expired keys fails');
-  t.match(collector.status.lastError, /^ExpiredTokenException: /);
+  t.match(collector.status.lastError, /^AWS refused the credentials \(ExpiredTokenException: /);
   t.equal(dataPart(await rig.metricsText()), good, 'the last good snapshot stays');
 
   // The file disappears before the next refresh.

@@ -146,7 +146,7 @@ const groupsOf = (answer: Answer) => ((answer.ResultsByTime as Answer[] | undefi
 const WRONG_ANSWERS: Array<{ what: string; code: string; flags?: string[]; rewrite: (operation: string, answer: Answer) => Answer }> = [
   {
     what: 'an amount that is not a number',
-    code: 'BUE_ERR_COST_EXPLORER_ANSWER',
+    code: 'BUE_ERR_AWS_ANSWER',
     rewrite: (operation, answer) => {
       if (operation === 'GetCostAndUsage') for (const group of groupsOf(answer)) (group.Metrics as Record<string, Answer>).UnblendedCost!.Amount = 'twelve';
       return answer;
@@ -154,7 +154,7 @@ const WRONG_ANSWERS: Array<{ what: string; code: string; flags?: string[]; rewri
   },
   {
     what: 'a day that is not a day',
-    code: 'BUE_ERR_COST_EXPLORER_ANSWER',
+    code: 'BUE_ERR_AWS_ANSWER',
     rewrite: (operation, answer) => {
       if (operation === 'GetCostAndUsage') for (const result of (answer.ResultsByTime as Answer[]) ?? []) result.TimePeriod = { Start: 'yesterday', End: 'today' };
       return answer;
@@ -162,7 +162,7 @@ const WRONG_ANSWERS: Array<{ what: string; code: string; flags?: string[]; rewri
   },
   {
     what: 'a NextPageToken that repeats',
-    code: 'BUE_ERR_PAGINATION',
+    code: 'BUE_ERR_AWS_ANSWER',
     rewrite: (() => {
       let first: unknown;
       // Page 2 points back at page 2.
@@ -175,7 +175,7 @@ const WRONG_ANSWERS: Array<{ what: string; code: string; flags?: string[]; rewri
   },
   {
     what: 'more pages than collection.max_pages',
-    code: 'BUE_ERR_PAGINATION',
+    code: 'BUE_ERR_AWS_ANSWER',
     flags: ['--collection.max-pages=2'],
     rewrite: (_operation, answer) => answer,
   },
@@ -201,7 +201,7 @@ for (const wrong of WRONG_ANSWERS) {
     if (wrong.flags) {
       t.notOk(await collector.refresh(), 'the first refresh fails: no snapshot yet');
       t.equal((await fetch(`${rig.url}/-/ready`)).status, 503, 'not ready');
-      t.match(collector.status.lastError, /^PaginationError: more than 2 pages/);
+      t.match(collector.status.lastError, /^more than 2 pages/);
       return;
     }
     t.ok(await collector.refresh());
