@@ -45,6 +45,7 @@ export function dayEntries(queryKey: string, buckets: readonly DecodedBucket[], 
 /** Daily answers per query; settled days are bounded by an LRU over days, unsettled ones are replaced on every refresh. */
 export class Ledger {
   readonly #days: LRUCache<Day, Map<string, DayEntry>>;
+  #revision = 0;
 
   constructor(maxDays: number) {
     this.#days = new LRUCache({ max: maxDays });
@@ -62,6 +63,7 @@ export class Ledger {
   /** Stores a whole refresh's answers at once, so a failed refresh leaves the ledger as it was. */
   commit(entries: readonly DayEntry[]): void {
     for (const entry of entries) {
+      if (entry.settled) this.#revision += 1;
       const forDay = this.#days.get(entry.day) ?? new Map<string, DayEntry>();
       forDay.set(entry.queryKey, entry);
       this.#days.set(entry.day, forDay);
@@ -70,6 +72,11 @@ export class Ledger {
 
   entries(): DayEntry[] {
     return [...this.#days.values()].flatMap((forDay) => [...forDay.values()]);
+  }
+
+  /** Grows with every settled entry committed: what a saved copy of the ledger may lack. */
+  get revision(): number {
+    return this.#revision;
   }
 
   get size(): number {

@@ -72,7 +72,7 @@ export async function runReads(reads: readonly Read[], ledger: Ledger, options: 
 
 /** What one source's refresh gave: its entries for the range, or why it failed. */
 export type SourceOutcome =
-  | { source: Source; ok: true; plan: SourcePlan; entries: DayEntry[]; newlySettled: number }
+  | { source: Source; ok: true; plan: SourcePlan; entries: DayEntry[] }
   | { source: Source; ok: false; error: unknown };
 
 /** Runs every source for `range`; the entries of a successful one are its view of every day in the range. */
@@ -87,7 +87,7 @@ export async function collect(sources: readonly Source[], range: DayRange, ledge
       const fresh = new Map(fetched.map((entry) => [`${entry.day}|${entry.queryKey}`, entry]));
       const days = eachDay(range.start, range.end);
       const entries = plan.queries.flatMap((query) => days.map((day) => fresh.get(`${day}|${query.key}`) ?? ledger.get(day, query.key)).filter((entry) => entry !== undefined));
-      outcomes.push({ source, ok: true, plan, entries, newlySettled: fetched.filter((entry) => entry.settled).length });
+      outcomes.push({ source, ok: true, plan, entries });
     } catch (error) {
       outcomes.push({ source, ok: false, error });
     }

@@ -42,6 +42,7 @@ export class Collector {
   readonly #plans = new Map<string, string>();
   #services: string[] = [];
   #snapshot: Snapshot | undefined;
+  #savedRevision = 0;
 
   constructor(options: CollectorOptions) {
     this.#options = options;
@@ -72,8 +73,10 @@ export class Collector {
     return this.#loop.start();
   }
 
-  stop(): Promise<void> {
-    return this.#loop.stop();
+  /** Stops the loop, abandoning the refresh under way, and saves what it had read and not yet saved. */
+  async stop(): Promise<void> {
+    await this.#loop.stop();
+    await this.#persist();
   }
 
   /** Loads the settled days a previous run saved; a file that is not intact is ignored with a warning. */
@@ -82,17 +85,21 @@ export class Collector {
     if (!file) return;
     try {
       const days = await loadLedger(file, ledger);
+      this.#savedRevision = ledger.revision;
       logger.info({ file, days }, 'restored settled days from the ledger file');
     } catch (error) {
       logger.warn({ file, err: error }, `ignoring the ledger file, it will be rewritten: ${oneLine(error)}`);
     }
   }
 
-  async #persist(newlySettled: number): Promise<void> {
+  /** Saves the ledger when it holds settled days the file lacks, even from a refresh that failed part-way. */
+  async #persist(): Promise<void> {
     const { ledgerFile: file, ledger, logger } = this.#options;
-    if (!file || newlySettled === 0) return;
+    const revision = ledger.revision;
+    if (!file || revision === this.#savedRevision) return;
     try {
       const days = await saveLedger(file, ledger);
+      this.#savedRevision = revision;
       logger.debug({ file, days }, 'saved the ledger file');
     } catch (error) {
       logger.warn({ file, err: error }, `could not save the ledger file: ${oneLine(error)}`);
@@ -118,7 +125,6 @@ export class Collector {
     });
     const pacer = new Pacer();
     const failures: unknown[] = [];
-    let newlySettled = 0;
     for (const outcome of outcomes) {
       const source = outcome.source.name;
       if (!outcome.ok) {
@@ -129,7 +135,6 @@ export class Collector {
       }
       this.#contributions.set(source, await outcome.source.contribute(today, outcome.entries, pacer));
       this.#services = outcome.plan.services;
-      newlySettled += outcome.newlySettled;
       health.sourceSuccess.set({ source }, 1);
       health.sourceLastSuccess.set({ source }, this.#clock().getTime() / 1000);
     }
@@ -139,8 +144,8 @@ export class Collector {
       const snapshot = await buildSnapshot(sources.flatMap((source) => this.#contributions.get(source.name) ?? []), pacer);
       this.#snapshot = snapshot;
       health.unrecognized.set(snapshot.unrecognized.size);
-      await this.#persist(newlySettled);
     }
+    await this.#persist();
     if (failures.length > 0) {
       health.refreshSuccess.set(0);
       throw failures[0];

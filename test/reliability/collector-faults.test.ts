@@ -1,5 +1,6 @@
 // Faults around the refresh rather than in Cost Explorer's answers: a day left out of an answer, a
-// ledger file that cannot be written, a stop while a request hangs, a source that throws anything.
+// ledger file that cannot be written, a stop while a request hangs (and what was read is saved), a
+// source that throws anything.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +10,10 @@ import { loadConfig } from '../../src/config.js';
 import { isCredentialsRefused } from '../../src/cost-explorer/aws-errors.js';
 import { isThrottling, type CostSource } from '../../src/cost-explorer/client.js';
 import { Ledger } from '../../src/cost-explorer/ledger.js';
+import { loadLedger } from '../../src/cost-explorer/ledger-file.js';
 import { HealthMetrics } from '../../src/metrics/health.js';
 import { sourcesFor } from '../../src/sources/index.js';
-import { dayOf } from '../../src/time.js';
+import { addDays, dayOf, eachDay } from '../../src/time.js';
 import { parseExposition } from '../helpers/exposition.js';
 import { capturingLogger, dataPart, startProxy, startRig, truthDifferences, until, watchProcess } from '../helpers/rig.js';
 
@@ -76,6 +78,37 @@ t.test('stopping while a request hangs: the refresh is abandoned and nothing is 
   t.notOk(collector.status.refreshing, 'stop waits for the abandoned refresh');
   t.equal(collector.status.nextRefreshAt, scheduled, 'and no refresh is scheduled after it');
   t.equal(collector.snapshot?.body.toString(), good, 'the snapshot is the last good one');
+});
+
+t.test('stopping mid-refresh saves the settled days already read', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bue-ledger-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'ledger.gz');
+  const { config } = loadConfig(['--collection.services=Answers,Hangs', '--collection.lookback-days=10'], {});
+  const today = dayOf(Date.now());
+  let reading = false;
+  // The first service read answers with settled days; the second hangs until the stop abandons it.
+  const source: CostSource = {
+    discoverServices: async () => [],
+    fetchDaily: (query, start, end, signal) => {
+      if (query.services.includes('Answers')) {
+        return Promise.resolve(eachDay(start, end).map((day) => ({ day, estimated: day >= addDays(today, -2), rows: [] })));
+      }
+      reading = true;
+      return new Promise((_resolve, reject) => signal!.addEventListener('abort', () => reject(signal!.reason)));
+    },
+  };
+  const { logger } = capturingLogger('info');
+  const ledger = new Ledger(100);
+  const health = new HealthMetrics('test', { processMetrics: false });
+  const collector = new Collector({ sources: sourcesFor(config, source, logger), ledger, health, logger, collection: config.collection, refresh: config.refresh, ledgerFile: file });
+  const pending = collector.refresh();
+  t.ok(await until(() => reading, 5_000), 'the second read is under way');
+  await collector.stop();
+  t.notOk(await pending, 'the refresh was abandoned');
+  const restored = new Ledger(100);
+  t.ok((await loadLedger(file, restored)) > 0, 'and the settled days of the first read are in the file');
+  t.same(restored.entries().filter((entry) => entry.settled).length, ledger.entries().filter((entry) => entry.settled).length);
 });
 
 t.test('a source that throws anything at all fails the refresh and nothing else', async (t) => {
