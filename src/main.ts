@@ -97,7 +97,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     case 'serve': {
-      const { startExporter, closeOnSignals } = await import('./commands/serve.js');
+      const { startExporter } = await import('./commands/serve.js');
+      const { closeOnSignals } = await import('./commands/shutdown.js');
       const logger = createLogger(commandLine.config.log);
       const exporter = await startExporter(commandLine.config, logger);
       closeOnSignals(logger, exporter.close);

@@ -143,26 +143,6 @@ t.test('a listen address in use: startExporter rejects and leaves nothing runnin
   t.equal(await main([`--web.listen-address=127.0.0.1:${port}`, '--log.level=error'], io), EXIT_CODES.listen, 'exit 3, not a config error');
 });
 
-t.test('shutdown on a signal: exit 0 when closed, 1 when closing fails, once', async (t) => {
-  const { closeOnSignals } = await import('../src/commands/serve.js');
-  const { silentLogger } = await import('./helpers/stack.js');
-  const codes: number[] = [];
-  let closes = 0;
-  closeOnSignals(silentLogger(), async () => {
-    closes += 1;
-    throw new Error('listener stuck');
-  }, (code) => codes.push(code));
-  process.emit('SIGTERM');
-  process.emit('SIGINT');
-  await new Promise((resolve) => setImmediate(resolve));
-  t.same(codes, [1], 'a failed close exits 1');
-  t.equal(closes, 1, 'a second signal during shutdown does not close again');
-  closeOnSignals(silentLogger(), async () => undefined, (code) => codes.push(code));
-  process.emit('SIGINT');
-  await new Promise((resolve) => setImmediate(resolve));
-  t.same(codes, [1, 0]);
-});
-
 t.test('every listen address is served; IPv6 ones are shown in brackets', async (t) => {
   const stack = await startStack(t, { size: 'tiny', flags: ['--web.listen-address=[::1]:0'] });
   const [ipv4, ipv6] = stack.exporter.urls;

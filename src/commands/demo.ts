@@ -3,7 +3,8 @@ import { generateDataset } from '../emulator/dataset.js';
 import { startEmulator } from '../emulator/server.js';
 import { createLogger } from '../log.js';
 import { dayOf } from '../time.js';
-import { closeOnSignals, startExporter } from './serve.js';
+import { startExporter } from './serve.js';
+import { closeOnSignals } from './shutdown.js';
 
 /** Emulator and exporter in one process: the product with no AWS account and no paid calls. */
 export async function runDemo(commandLine: CommandLine, seed = 42): Promise<void> {

@@ -74,22 +74,3 @@ export async function startExporter(config: Config, logger: Logger, overrides: E
   collector.start();
   return { collector, health, apps, urls, close };
 }
-
-/** Stops gracefully on SIGINT/SIGTERM: listeners close, the refresh under way is abandoned. */
-export function closeOnSignals(logger: Logger, close: () => Promise<void>, exit: (code: number) => void = process.exit): void {
-  let closing = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down');
-    close().then(
-      () => exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-}
