@@ -46,23 +46,31 @@ const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, e
 
 /** Runs a command; resolves to the exit code (long-running commands resolve 0 once they are up). */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const run: RunState = { debug: false };
   try {
-    return await dispatch(argv, io);
+    return await dispatch(argv, io, run);
   } catch (error) {
     const { line, exitCode } = failure(error);
+    if (run.debug && exitCode === EXIT_CODES.unexpected && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     io.stderr.write(`${line}\n`);
     return exitCode;
   }
+}
+
+/** What a failure needs to know of the command that failed. */
+interface RunState {
+  /** --log.level=debug: an unexpected error also shows its stack. */
+  debug: boolean;
 }
 
 /** The one line and the exit code a command ends with when it fails. */
 export function failure(error: unknown): { line: string; exitCode: number } {
   // Every failure a person can act on is in the catalogue (src/errors.ts); anything else is a bug.
   if (error instanceof ExporterError) return { line: `bedrock-usage-exporter: ${error.message}`, exitCode: error.exitCode };
-  return { line: `bedrock-usage-exporter: unexpected error: ${oneLine(error)} (a bug: please report it with the command that caused it)`, exitCode: EXIT_CODES.unexpected };
+  return { line: `bedrock-usage-exporter: unexpected error: ${oneLine(error)} (a bug: please report it with the command that caused it; --log.level=debug shows where)`, exitCode: EXIT_CODES.unexpected };
 }
 
-async function dispatch(argv: string[], io: Io): Promise<number> {
+async function dispatch(argv: string[], io: Io, run: RunState): Promise<number> {
   const first = argv[0];
   const command: Command = COMMANDS.includes(first as Command) ? (first as Command) : 'serve';
   const rest = command === first ? argv.slice(1) : argv;
@@ -74,6 +82,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   // Commands load their modules (and with them the AWS SDK) only when they run.
   const backfill = command === 'backfill' ? await import('./commands/backfill.js') : undefined;
   const commandLine = loadConfig(rest, io.env, io.tty, backfill?.BACKFILL_FLAGS ?? {});
+  run.debug = commandLine.config.log.level === 'debug';
   if (commandLine.help) {
     io.stdout.write(USAGE);
     return 0;

@@ -99,7 +99,7 @@ t.test('bad credentials: refused keys and no credentials at all exit 4', async (
   t.equal(emulator.stats().total, 1, 'only the refused request reached Cost Explorer');
 });
 
-t.test('backfill --tsdb without promtool, --rules without prometheus: exit 5 before any request', async (t) => {
+t.test('backfill --tsdb without promtool, --rules without prometheus or with bad rules: exit 5 or 2 before any request', async (t) => {
   const onlyPromtool = join(dir, 'only-promtool');
   mkdirSync(onlyPromtool);
   symlinkSync(execFileSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).trim(), join(onlyPromtool, 'promtool'));
@@ -111,6 +111,13 @@ t.test('backfill --tsdb without promtool, --rules without prometheus: exit 5 bef
   const noPrometheus = await runCli(['backfill', `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml'], { env: { ...offline, PATH: onlyPromtool, AWS_ENDPOINT_URL_COST_EXPLORER: unreachable } });
   t.equal(noPrometheus.code, EXIT_CODES.tool);
   t.match(lastLine(t, noPrometheus), /^bedrock-usage-exporter: prometheus not found: /);
+  const rules = join(dir, 'bad-rules.yml');
+  writeFileSync(rules, "groups: [{name: x, rules: [{record: 'a:b', expr: 'sum('}]}]\n");
+  for (const [file, said] of [[rules, /could not parse expression/], [join(dir, 'no-rules.yml'), /does not exist/]] as const) {
+    const badRules = await runCli(['backfill', `--tsdb=${tsdb}`, `--rules=${file}`], { env: { ...offline, AWS_ENDPOINT_URL_COST_EXPLORER: unreachable } });
+    t.equal(badRules.code, EXIT_CODES.config, 'a rule file promtool rejects is a bad flag');
+    t.match(lastLine(t, badRules), new RegExp(`^bedrock-usage-exporter: --rules: .*${said.source}`));
+  }
 });
 
 t.test('promtool failing mid-way: exit 5, and the temporary folder is removed', async (t) => {
@@ -178,6 +185,24 @@ t.test('what the SDK throws, sorted into what a person can act on', async (t) =>
   t.ok(denied instanceof AwsError);
 });
 
+t.test('an unexpected error is one line; with --log.level=debug, its stack first', async (t) => {
+  // A bug stands in: writing the command's answer throws what no catalogue entry covers.
+  const run = async (argv: string[]) => {
+    let stderr = '';
+    const broken = { write: () => { throw new TypeError('write is broken'); } };
+    const code = await main(argv, { stdout: broken, stderr: { write: (s: string) => (stderr += s) }, env: {}, tty: false });
+    return { code, lines: stderr.trimEnd().split('\n') };
+  };
+  const plain = await run(['check-config']);
+  t.equal(plain.code, EXIT_CODES.unexpected);
+  t.same(plain.lines, [failure(new TypeError('write is broken')).line]);
+  const debug = await run(['check-config', '--log.level=debug']);
+  t.equal(debug.code, EXIT_CODES.unexpected);
+  t.equal(debug.lines[0], 'TypeError: write is broken');
+  t.match(debug.lines[1], /^\s+at /, 'the stack says where');
+  t.equal(debug.lines.at(-1), plain.lines[0], 'and the one line comes last');
+});
+
 t.test('the texts of listen and file errors, and errors outside the catalogue', async (t) => {
   const errno = (code: string) => Object.assign(new Error(`${code} message`), { code });
   t.equal(new ListenError(':80', '--x', errno('EACCES')).message, 'cannot listen on :80: permission denied (ports below 1024 need privileges); choose another with --x');
@@ -189,7 +214,10 @@ t.test('the texts of listen and file errors, and errors outside the catalogue', 
   t.equal(new FileError('the ledger file', '/l', errno('EXDEV')).message, 'cannot write the ledger file "/l": EXDEV');
   t.equal(new FileError('the ledger file', '/l', new Error('odd')).message, 'cannot write the ledger file "/l": odd');
 
-  t.same(failure(new TypeError('x is not a function')), { line: 'bedrock-usage-exporter: unexpected error: TypeError: x is not a function (a bug: please report it with the command that caused it)', exitCode: EXIT_CODES.unexpected });
+  t.same(failure(new TypeError('x is not a function')), {
+    line: 'bedrock-usage-exporter: unexpected error: TypeError: x is not a function (a bug: please report it with the command that caused it; --log.level=debug shows where)',
+    exitCode: EXIT_CODES.unexpected,
+  });
   t.same(failure(new ListenError('a:1', '--x', errno('EADDRINUSE'))).exitCode, EXIT_CODES.listen);
   t.equal(oneLine(new AwsError('BUE_ERR_AWS_ANSWER', 'two\nlines')), 'two\\nlines', 'a message stays on one line');
   t.equal(oneLine(Object.assign(new Error('first\nadvice'), { name: 'SdkError' })), 'SdkError: first');

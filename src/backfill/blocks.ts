@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { ToolError } from '../errors.js';
+import { ConfigError, ToolError } from '../errors.js';
 import { renderLabels } from '../sources/series.js';
 
 // Prometheus' own tools turn the backfill into blocks: promtool for the samples; for the recording
@@ -29,6 +29,15 @@ async function tool(binary: string, args: string[]): Promise<string> {
 /** Throws ToolError unless `binary` runs (`--version`), so a backfill fails before it reads anything. */
 export async function requireTool(binary: string): Promise<void> {
   await tool(binary, ['--version']);
+}
+
+/** Throws ConfigError unless promtool finds the rule files sound, before a backfill pays for its reads. */
+export async function checkRules(files: readonly string[]): Promise<void> {
+  try {
+    await tool('promtool', ['check', 'rules', ...files]);
+  } catch (error) {
+    throw new ConfigError(`--rules: ${(error as ToolError).message.replace(/^promtool check rules .* failed: /, '')}`, { cause: error });
+  }
 }
 
 /** The longest period one backfill file covers; blocks up to this long keep their number small. */

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { writePeriod, type HistorySource } from '../backfill/history.js';
-import { createBlocksFromOpenMetrics, createBlocksFromRules, FILE_DAYS, requireTool } from '../backfill/blocks.js';
+import { checkRules, createBlocksFromOpenMetrics, createBlocksFromRules, FILE_DAYS, requireTool } from '../backfill/blocks.js';
 import { parseDuration, type CommandLine, type FlagSpec } from '../config.js';
 import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
@@ -98,7 +98,10 @@ async function checkPrerequisites(options: BackfillOptions, ledgerFile: string |
     await checkWritable('the TSDB folder', options.tsdb, 'folder');
     await requireTool('promtool');
   }
-  if (options.rules.length > 0) await requireTool('prometheus');
+  if (options.rules.length > 0) {
+    await requireTool('prometheus');
+    await checkRules(options.rules);
+  }
 }
 
 export interface BackfillIo {
