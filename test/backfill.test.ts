@@ -14,6 +14,10 @@ import { totals } from '../src/emulator/truth.js';
 import { addDays, dayStartMs } from '../src/time.js';
 import { startPrometheus } from './helpers/prometheus.js';
 
+// Forty days of history through promtool and a temporary Prometheus: about a minute alone, twice that
+// beside the end-to-end stack on two busy cores; tap's 120 s default would be too near.
+t.setTimeout(300_000);
+
 const NOW = new Date('2026-11-20T12:00:00Z');
 const HOUR = 3_600_000;
 
