@@ -1,4 +1,7 @@
+import { inspect } from 'node:util';
+import type { BackfillFlags } from './commands/backfill.js';
 import { configHelp, loadConfig } from './config.js';
+import { helpText } from './settings/command-line.js';
 import { ConfigError, EXIT_CODES, ExporterError, oneLine } from './errors.js';
 import { checkWritable } from './files.js';
 import { createLogger } from './log.js';
@@ -13,23 +16,13 @@ Commands:
   serve          the exporter (default)
   demo           emulator and exporter in one process; no AWS account needed
   emulator       the Cost Explorer emulator alone (see: emulator --help)
-  backfill       history from Cost Explorer as OpenMetrics / Prometheus blocks
+  backfill       history from Cost Explorer as OpenMetrics / Prometheus blocks (see: backfill --help)
   check-config   validate flags, environment and config file, then exit
 
-Backfill flags (besides the settings below):
-  --from DAY         first day to read (default: the oldest Cost Explorer keeps, 13 months back)
-  --until TIME       end of the history, RFC 3339 (default: now); set it to when live data starts
-  --output DIR       keep the OpenMetrics files, a week each (default: bedrock-backfill,
-                     or temporary files when --tsdb is given)
-  --tsdb DIR         also turn them into Prometheus blocks there (needs promtool)
-  --rules FILE       with --tsdb: recording rules to evaluate over the history (needs prometheus)
-  --step DURATION    sample spacing, below Prometheus' 5m lookback (default: 4m)
-  --job, --instance  the labels the live scrape adds (default: bedrock-usage-exporter, exporter:9180)
-  --dry-run          print the plan and what it will cost, then stop
+Each setting has a flag, an environment variable and a key in the --config.file YAML file;
+a flag beats the environment, which beats the file.
 
-Flags (serve, demo, backfill, check-config):
   --help, --version
-${configHelp()}
 `;
 
 const COMMANDS = ['serve', 'demo', 'emulator', 'backfill', 'check-config'] as const;
@@ -51,7 +44,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return await dispatch(argv, io, run);
   } catch (error) {
     const { line, exitCode } = failure(error);
-    if (run.debug && exitCode === EXIT_CODES.unexpected && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    if (run.debug && exitCode === EXIT_CODES.unexpected) io.stderr.write(`${inspect(error)}\n`);
     io.stderr.write(`${line}\n`);
     return exitCode;
   }
@@ -81,10 +74,16 @@ async function dispatch(argv: string[], io: Io, run: RunState): Promise<number> 
   }
   // Commands load their modules (and with them the AWS SDK) only when they run.
   const backfill = command === 'backfill' ? await import('./commands/backfill.js') : undefined;
-  const commandLine = loadConfig(rest, io.env, io.tty, backfill?.BACKFILL_FLAGS ?? {});
+  const commandLine = loadConfig(rest, io.env, {
+    tty: io.tty,
+    // A demo is for the person at this machine: it listens on loopback unless told otherwise.
+    defaults: command === 'demo' ? { 'web.listen_address': ['127.0.0.1:9180'] } : {},
+    command: backfill?.BACKFILL_SETTINGS ?? {},
+  });
   run.debug = commandLine.config.log.level === 'debug';
   if (commandLine.help) {
-    io.stdout.write(USAGE);
+    const own = backfill ? `${helpText(backfill.BACKFILL_SETTINGS, { backfill: 'Backfill' })}\n\n` : '';
+    io.stdout.write(`${USAGE}\n${own}${configHelp()}\n`);
     return 0;
   }
   if (commandLine.version) {
@@ -99,10 +98,10 @@ async function dispatch(argv: string[], io: Io, run: RunState): Promise<number> 
       io.stdout.write(`configuration OK${commandLine.configFile ? ` (${commandLine.configFile})` : ''}\n`);
       return 0;
     case 'backfill':
-      return backfill!.runBackfill(commandLine, io);
+      return backfill!.runBackfill(commandLine.config, commandLine.command as BackfillFlags, io);
     case 'demo': {
       const { runDemo } = await import('./commands/demo.js');
-      await runDemo(commandLine);
+      await runDemo(commandLine.config);
       return 0;
     }
     case 'serve': {

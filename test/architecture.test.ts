@@ -8,7 +8,7 @@ import t from 'tap';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LAYERS: Array<[layer: string, prefixes: string[]]> = [
-  ['foundation', ['src/errors.ts', 'src/files.ts', 'src/time.ts', 'src/pacer.ts', 'src/version.ts', 'src/config.ts', 'src/log.ts']],
+  ['foundation', ['src/errors.ts', 'src/files.ts', 'src/settings/', 'src/time.ts', 'src/pacer.ts', 'src/version.ts', 'src/config.ts', 'src/log.ts']],
   ['billing', ['src/billing/']],
   ['cost-explorer', ['src/cost-explorer/']],
   ['sources', ['src/sources/']],

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { BACKFILL_FLAGS, runBackfill } from '../src/commands/backfill.js';
+import { BACKFILL_SETTINGS, runBackfill } from '../src/commands/backfill.js';
 import { loadConfig } from '../src/config.js';
 import { Ledger } from '../src/cost-explorer/ledger.js';
 import { saveLedger } from '../src/cost-explorer/ledger-file.js';
@@ -27,8 +27,8 @@ async function backfill(t: Test, args: string[]) {
   t.teardown(() => emulator.close());
   let stdout = '';
   let stderr = '';
-  const commandLine = loadConfig(args, {}, false, BACKFILL_FLAGS);
-  const code = await runBackfill(commandLine, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } }, {
+  const commandLine = loadConfig(args, {}, { command: BACKFILL_SETTINGS });
+  const code = await runBackfill(commandLine.config, commandLine.command, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } }, {
     endpoint: emulator.url,
     credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
     clock: () => NOW,
@@ -115,10 +115,11 @@ t.test('history in Prometheus: exact past days, and the growth rule over it', as
 t.test('bad backfill flags are one-line errors', async (t) => {
   const now = NOW;
   const { backfillOptions } = await import('../src/commands/backfill.js');
-  const options = (args: string[]) => backfillOptions(loadConfig(args, {}, false, BACKFILL_FLAGS).extra, now);
+  const options = (args: string[]) => backfillOptions(loadConfig(args, {}, { command: BACKFILL_SETTINGS }).command, now);
   t.throws(() => options(['--from=2024-01-01']), /^--from: Cost Explorer keeps 13 months; the earliest day is 2025-10-01$/);
   t.throws(() => options(['--from=yesterday']), /^--from: expected a day/);
   t.throws(() => options(['--step=10m']), /^--step: expected a duration from 1s to 4m50s/);
+  t.throws(() => options(['--step=500ms']), /^--step: expected a duration from 1s to 4m50s/);
   t.throws(() => options(['--until=2030-01-01T00:00:00Z']), /^--until: must not be in the future/);
   t.throws(() => options(['--until=soon']), /^--until: expected an RFC 3339 time/);
   t.throws(() => options(['--from=2026-11-19', '--until=2026-11-19T12:00:00Z']), /^--until: must be after 2026-11-20/);

@@ -41,7 +41,11 @@ t.test('check-config, --version and --help', async (t) => {
 t.test('backfill flags are validated before anything is read', async (t) => {
   t.same(await call(['backfill', '--step=1h']), { code: 2, stdout: '', stderr: 'bedrock-usage-exporter: --step: expected a duration from 1s to 4m50s (below Prometheus\' 5m lookback), got "1h"\n' });
   t.equal((await call(['backfill', '--bogus'])).code, 2);
-  t.match((await call(['--help'])).stdout, /--dry-run\s+print the plan and what it will cost/);
+  const help = (await call(['backfill', '--help'])).stdout;
+  t.match(help, /^Backfill:\n  --from\n      first day to read; default the oldest day Cost Explorer keeps/m, 'backfill --help describes its own flags');
+  t.match(help, /--dry-run \(a switch\)\n\s+print the plan and what it will cost/);
+  t.match(help, /^Refresh:\n/m, 'and the settings it shares with the exporter');
+  t.notMatch((await call(['--help'])).stdout, /--dry-run/, 'which the other commands do not take');
 });
 
 t.test('the real binary: exit 2 on a bad flag', async (t) => {

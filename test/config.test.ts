@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { configHelp, envName, loadConfig, parseDuration, parseListenAddress } from '../src/config.js';
+import { configHelp, loadConfig, SETTINGS } from '../src/config.js';
+import { envOf } from '../src/settings/command-line.js';
+import { parseDuration, parseListenAddress } from '../src/settings/parse.js';
 import { ConfigError } from '../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bue-config-'));
@@ -37,8 +39,8 @@ t.test('defaults follow the design', async (t) => {
 });
 
 t.test('a terminal gets readable logs unless a format is asked for', async (t) => {
-  t.equal(loadConfig([], {}, true).config.log.format, 'text');
-  t.equal(loadConfig(['--log.format=json'], {}, true).config.log.format, 'json');
+  t.equal(loadConfig([], {}, { tty: true }).config.log.format, 'text');
+  t.equal(loadConfig(['--log.format=json'], {}, { tty: true }).config.log.format, 'json');
 });
 
 t.test('flag beats environment beats file', async (t) => {
@@ -119,8 +121,8 @@ t.test('numbers given as YAML numbers or strings', async (t) => {
 t.test('help, version and positionals pass through', async (t) => {
   const parsed = load(['--help', '--version', 'extra']);
   t.same([parsed.help, parsed.version, parsed.positionals], [true, true, ['extra']]);
-  t.match(configHelp(), /--refresh\.interval\n\s+BEDROCK_EXPORTER_REFRESH_INTERVAL; file key refresh\.interval; default 4h/);
-  t.equal(envName('collection.account_breakdown'), 'BEDROCK_EXPORTER_COLLECTION_ACCOUNT_BREAKDOWN');
+  t.match(configHelp(), /^Refresh:\n  --refresh\.interval\n      time between refreshes .*; default 4h\n      BEDROCK_EXPORTER_REFRESH_INTERVAL; file key refresh\.interval$/m);
+  t.equal(envOf(SETTINGS.collection.accountBreakdown), 'BEDROCK_EXPORTER_COLLECTION_ACCOUNT_BREAKDOWN');
 });
 
 t.test('durations and listen addresses', async (t) => {

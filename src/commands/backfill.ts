@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { writePeriod, type HistorySource } from '../backfill/history.js';
 import { checkRules, createBlocksFromOpenMetrics, createBlocksFromRules, FILE_DAYS, requireTool } from '../backfill/blocks.js';
-import { parseDuration, type CommandLine, type FlagSpec } from '../config.js';
+import type { Config } from '../config.js';
+import { setting, type Groups, type Values } from '../settings/command-line.js';
+import { bool, fail, optionalText, parseDuration, text, textList, type Parser } from '../settings/parse.js';
 import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
 import { loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
@@ -18,17 +20,41 @@ import { readsFor, runReads, type SourceReads } from '../pipeline/collect.js';
 import { sourcesFor } from '../sources/index.js';
 import { addDays, addMonths, dayOf, dayStartMs, daysBetween, eachDay, isDay, monthStart, type Day } from '../time.js';
 
-export const BACKFILL_FLAGS: FlagSpec = {
-  from: { type: 'string' },
-  until: { type: 'string' },
-  output: { type: 'string' },
-  tsdb: { type: 'string' },
-  rules: { type: 'string', multiple: true },
-  step: { type: 'string' },
-  job: { type: 'string' },
-  instance: { type: 'string' },
-  'dry-run': { type: 'boolean' },
+const optionalDay: Parser<Day | undefined> = (raw, name) => {
+  const value = optionalText(raw, name);
+  if (value !== undefined && !isDay(value)) fail(name, `expected a day like 2026-01-31, got ${JSON.stringify(value)}`);
+  return value;
 };
+
+const optionalTime: Parser<number | undefined> = (raw, name) => {
+  const value = optionalText(raw, name);
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : fail(name, `expected an RFC 3339 time like 2026-11-27T00:00:00Z, got ${JSON.stringify(value)}`);
+};
+
+const step: Parser<number> = (raw, name) => {
+  const ms = parseDuration(text(raw, name));
+  if (ms === undefined || ms < 1000 || ms > 290_000) fail(name, `expected a duration from 1s to 4m50s (below Prometheus' 5m lookback), got ${JSON.stringify(raw)}`);
+  return ms!;
+};
+
+/** backfill's own flags, besides the exporter's settings. */
+export const BACKFILL_SETTINGS = {
+  backfill: {
+    from: setting({ key: 'from', parse: optionalDay, shownDefault: 'the oldest day Cost Explorer keeps, 13 months back', help: 'first day to read' }),
+    untilMs: setting({ key: 'until', parse: optionalTime, shownDefault: 'now', help: 'end of the history, RFC 3339; set it to when live data starts' }),
+    output: setting({ key: 'output', parse: optionalText, shownDefault: 'bedrock-backfill, or temporary files with --tsdb', help: 'folder that keeps the OpenMetrics files, a week each' }),
+    tsdb: setting({ key: 'tsdb', parse: optionalText, help: 'also turn them into Prometheus blocks in this folder (needs promtool)' }),
+    rules: setting({ key: 'rules', parse: textList, default: [], repeatable: true, help: 'with --tsdb: recording rules to evaluate over the history (needs prometheus)' }),
+    stepMs: setting({ key: 'step', parse: step, default: '4m', help: 'sample spacing, below Prometheus\' 5m lookback' }),
+    job: setting({ key: 'job', parse: text, default: 'bedrock-usage-exporter', help: 'the job label the live scrape adds' }),
+    instance: setting({ key: 'instance', parse: text, default: 'exporter:9180', help: 'the instance label the live scrape adds (the compose file\'s exporter)' }),
+    dryRun: setting({ key: 'dry-run', parse: bool, default: false, switch: true, help: 'print the plan and what it will cost, then stop' }),
+  },
+} satisfies Groups;
+
+export type BackfillFlags = Values<typeof BACKFILL_SETTINGS>;
 
 export interface BackfillOptions {
   from: Day;
@@ -46,34 +72,20 @@ export interface BackfillOptions {
 /** Cost Explorer keeps 13 months before the current one. */
 export const earliestDay = (today: Day): Day => addMonths(monthStart(today), -13);
 
-export function backfillOptions(extra: CommandLine['extra'], now: Date): BackfillOptions {
-  const text = (name: string): string | undefined => extra[name] as string | undefined;
+/** The flags checked against each other and against the clock. */
+export function backfillOptions({ backfill: flags }: BackfillFlags, now: Date): BackfillOptions {
   const today = dayOf(now);
-  const from = text('from') ?? earliestDay(today);
-  if (!isDay(from)) throw new ConfigError(`--from: expected a day like 2026-01-31, got ${JSON.stringify(from)}`);
+  const from = flags.from ?? earliestDay(today);
   if (from < earliestDay(today)) throw new ConfigError(`--from: Cost Explorer keeps 13 months; the earliest day is ${earliestDay(today)}`);
-  const stepMs = parseDuration(text('step') ?? '4m');
-  if (stepMs === undefined || stepMs < 1000 || stepMs > 290_000) {
-    throw new ConfigError(`--step: expected a duration from 1s to 4m50s (below Prometheus' 5m lookback), got ${JSON.stringify(text('step'))}`);
-  }
-  const until = text('until');
-  const untilMs = until === undefined ? now.getTime() : Date.parse(until);
-  if (!Number.isFinite(untilMs)) throw new ConfigError(`--until: expected an RFC 3339 time like 2026-11-27T00:00:00Z, got ${JSON.stringify(until)}`);
+  const untilMs = flags.untilMs ?? now.getTime();
   if (untilMs > now.getTime()) throw new ConfigError('--until: must not be in the future');
   if (untilMs <= dayStartMs(addDays(from, 1))) throw new ConfigError(`--until: must be after ${addDays(from, 1)} (the first day with a complete previous day)`);
-  const rules = (extra.rules as string[] | undefined) ?? [];
-  const tsdb = text('tsdb');
-  if (rules.length > 0 && tsdb === undefined) throw new ConfigError('--rules: needs --tsdb (the rules are evaluated over the blocks written there)');
+  if (flags.rules.length > 0 && flags.tsdb === undefined) throw new ConfigError('--rules: needs --tsdb (the rules are evaluated over the blocks written there)');
   return {
+    ...flags,
     from,
-    untilMs: untilMs - (untilMs % stepMs),
-    output: text('output') ?? (tsdb === undefined ? 'bedrock-backfill' : undefined),
-    tsdb,
-    rules,
-    stepMs,
-    job: text('job') ?? 'bedrock-usage-exporter',
-    instance: text('instance') ?? 'exporter:9180',
-    dryRun: extra['dry-run'] === true,
+    untilMs: untilMs - (untilMs % flags.stepMs),
+    output: flags.output ?? (flags.tsdb === undefined ? 'bedrock-backfill' : undefined),
   };
 }
 
@@ -121,10 +133,9 @@ const usd = (requests: number): string => `$${(requests * PRICE_PER_REQUEST_USD)
  * History from Cost Explorer as the exporter would have served it: reads with the exporter's query
  * plan and ledger, writes one OpenMetrics file per day, and optionally turns them into TSDB blocks.
  */
-export async function runBackfill(commandLine: CommandLine, io: BackfillIo, overrides: BackfillOverrides = {}): Promise<number> {
-  const { config } = commandLine;
+export async function runBackfill(config: Config, flags: BackfillFlags, io: BackfillIo, overrides: BackfillOverrides = {}): Promise<number> {
   const now = (overrides.clock ?? (() => new Date()))();
-  const options = backfillOptions(commandLine.extra, now);
+  const options = backfillOptions(flags, now);
   await checkPrerequisites(options, config.ledger.file);
   const today = dayOf(now);
   const lastDay = dayOf(options.untilMs - 1);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { parseListenAddress, type Config } from '../config.js';
+import type { Config } from '../config.js';
+import { parseListenAddress } from '../settings/parse.js';
 import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
 import { ListenError } from '../errors.js';

@@ -1,63 +1,81 @@
 // `bedrock-usage-exporter emulator`: the Cost Explorer emulator as a process of its own.
-import { parseArgs } from 'node:util';
+import { LOG_SETTINGS, SETTINGS } from '../config.js';
 import { ConfigError, ListenError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { dayOf } from '../time.js';
+import { helpText, readCommandLine, setting, type Groups, type Values } from '../settings/command-line.js';
+import { bool, fail, listenAddress, oneOf, optionalText, parseListenAddress, textList, wholeNumber, type Parser } from '../settings/parse.js';
 import type { Size } from './catalogue.js';
 import { generateDataset, loadDataset, type Dataset } from './dataset.js';
-import { FaultRuleError, parseFaultSpec, type FaultRule } from './faults.js';
+import { FAULTS, FaultRuleError, parseFaultSpec, type FaultRule } from './faults.js';
 import { startEmulator } from './server.js';
 
 const USAGE = `Usage: bedrock-usage-exporter emulator [flags]
 
 A local AWS Cost Explorer (AWS JSON 1.1) serving a synthetic Bedrock organization.
 Point the AWS SDK at it with AWS_ENDPOINT_URL_COST_EXPLORER=http://HOST:PORT.
-
-Flags:
-  --listen HOST:PORT      address to listen on (default 127.0.0.1:4510; port 0 picks a free one)
-  --seed N                data-set seed (default 42)
-  --size SIZE             tiny | small | demo | large (default demo)
-  --scenario NAME         default | growth (one model more than doubles week over week)
-  --data FILE             serve a fixed ledger (JSON lines of line items) instead
-  --page-size N           groups per page (default 500)
-  --hourly                allow HOURLY granularity (last 14 days)
-  --fault SPEC            inject a fault, repeatable: NAME[:PROBABILITY[:DELAY_MS]],
-                          e.g. throttle:0.2, http_503:0.1, slow:0.5:2000
-                          (throttle, data_unavailable, http_500, http_503, slow, hang,
-                          truncated, malformed, expired_token)
-  --log.level LEVEL       debug | info | warn | error (default info)
-  --log.format FORMAT     json | text (default json)
-  --help
 Stats: GET /__emulator/stats. Faults: POST /__emulator/faults (JSON array of rules).
+
+  --help
 `;
 
-const SIZES: readonly Size[] = ['tiny', 'small', 'demo', 'large'];
+const fault: Parser<FaultRule[]> = (raw, name) =>
+  textList(raw, name).map((spec) => {
+    try {
+      return parseFaultSpec(spec);
+    } catch (error) {
+      return fail(name, (error as FaultRuleError).message);
+    }
+  });
+
+const optional = <T>(parse: Parser<T>): Parser<T | undefined> => (raw, name) => (raw === undefined ? undefined : parse(raw, name));
+
+/** The emulator's flags; it logs with the exporter's log settings. */
+export const EMULATOR_SETTINGS = {
+  emulator: {
+    listen: setting({ key: 'listen', parse: listenAddress, default: '127.0.0.1:4510', help: 'address to listen on, HOST:PORT (port 0 picks a free one)' }),
+    seed: setting({ key: 'seed', parse: optional(wholeNumber(0)), shownDefault: '42', help: 'data-set seed' }),
+    size: setting({ key: 'size', parse: optional(oneOf<Size>('tiny', 'small', 'demo', 'large')), shownDefault: 'demo', help: 'tiny, small, demo or large' }),
+    scenario: setting({ key: 'scenario', parse: optional(oneOf('default', 'growth')), shownDefault: 'default', help: 'default, or growth (one model more than doubles week over week)' }),
+    data: setting({ key: 'data', parse: optionalText, help: 'serve a fixed ledger (JSON lines of line items) instead of --seed, --size and --scenario' }),
+    pageSize: setting({ key: 'page-size', parse: optional(wholeNumber(1)), shownDefault: '500', help: 'groups per page' }),
+    hourly: setting({ key: 'hourly', parse: bool, default: false, switch: true, help: 'allow HOURLY granularity (last 14 days)' }),
+    faults: setting({
+      key: 'fault',
+      parse: fault,
+      default: [],
+      repeatable: true,
+      help: `inject a fault, NAME[:PROBABILITY[:DELAY_MS]], e.g. throttle:0.2, http_503:0.1, slow:0.5:2000 (${FAULTS.join(', ')})`,
+    }),
+  },
+  log: LOG_SETTINGS,
+} satisfies Groups;
+
+type EmulatorFlags = Values<typeof EMULATOR_SETTINGS>['emulator'];
 
 export interface EmulatorCommandIo {
   /** Where logs go (default stdout). */
   destination?: NodeJS.WritableStream;
   /** Stops the emulator like SIGINT/SIGTERM do. */
   signal?: AbortSignal;
+  /** Where BEDROCK_EXPORTER_LOG_* come from (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs the emulator until SIGINT, SIGTERM or `io.signal`; bad flags throw ConfigError. */
-export async function runEmulatorCommand(argv: string[], { destination = process.stdout, signal }: EmulatorCommandIo = {}): Promise<void> {
-  const flags = parseFlags(argv);
-  if (flags.help) {
-    destination.write(USAGE);
+export async function runEmulatorCommand(argv: string[], { destination = process.stdout, signal, env = process.env }: EmulatorCommandIo = {}): Promise<void> {
+  const { valuesOf, help, positionals } = readCommandLine([EMULATOR_SETTINGS], argv, { env, known: SETTINGS });
+  if (help) {
+    destination.write(`${USAGE}\n${helpText(EMULATOR_SETTINGS, { emulator: 'Emulator', log: 'Log' })}\n`);
     return;
   }
-  const listen = flags.listen ?? '127.0.0.1:4510';
-  const { host, port } = parseListen(listen);
-  const logLevel = oneOf(flags['log.level'] ?? 'info', 'log.level', ['debug', 'info', 'warn', 'error'] as const);
-  const logFormat = oneOf(flags['log.format'] ?? 'json', 'log.format', ['json', 'text'] as const);
-  const pageSize = flags['page-size'] === undefined ? undefined : wholeNumber(flags['page-size'], 'page-size', 1);
-  const faults = (flags.fault ?? []).map(faultRule);
+  if (positionals.length > 0) throw new ConfigError(`unexpected argument ${JSON.stringify(positionals[0])}; the emulator takes flags only`);
+  const { emulator: flags, log } = valuesOf(EMULATOR_SETTINGS);
   const dataset = datasetFrom(flags);
-
-  const logger = createLogger({ level: logLevel, format: logFormat, destination });
-  const emulator = await startEmulator({ dataset, host, port, pageSize, hourly: flags.hourly ?? false, faults, logger }).catch((error: NodeJS.ErrnoException) => {
-    throw new ListenError(listen, '--listen', error);
+  const { host, port } = parseListenAddress(flags.listen)!;
+  const logger = createLogger({ ...log, destination });
+  const emulator = await startEmulator({ dataset, host, port, pageSize: flags.pageSize, hourly: flags.hourly, faults: flags.faults, logger }).catch((error: NodeJS.ErrnoException) => {
+    throw new ListenError(flags.listen, '--listen', error);
   });
   logger.info({ url: emulator.url }, 'Cost Explorer emulator listening');
 
@@ -78,75 +96,16 @@ export async function runEmulatorCommand(argv: string[], { destination = process
   });
 }
 
-type Flags = ReturnType<typeof parseFlags>;
-
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        listen: { type: 'string' },
-        seed: { type: 'string' },
-        size: { type: 'string' },
-        scenario: { type: 'string' },
-        data: { type: 'string' },
-        'page-size': { type: 'string' },
-        hourly: { type: 'boolean' },
-        fault: { type: 'string', multiple: true },
-        'log.level': { type: 'string' },
-        'log.format': { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }).values;
-  } catch (error) {
-    throw new ConfigError(`emulator: ${(error as Error).message}`);
-  }
-}
-
-function datasetFrom(flags: Flags): Dataset {
+function datasetFrom(flags: EmulatorFlags): Dataset {
   if (flags.data !== undefined) {
     if (flags.size !== undefined || flags.scenario !== undefined || flags.seed !== undefined) {
-      throw new ConfigError('emulator: --data serves a fixed ledger; do not combine it with --seed, --size or --scenario');
+      throw new ConfigError('--data: serves a fixed ledger; do not combine it with --seed, --size or --scenario');
     }
     try {
       return loadDataset(flags.data);
     } catch (error) {
-      throw new ConfigError(`emulator: --data ${(error as Error).message}`);
+      throw new ConfigError(`--data: ${(error as Error).message}`);
     }
   }
-  return generateDataset({
-    seed: flags.seed === undefined ? 42 : wholeNumber(flags.seed, 'seed', 0),
-    size: oneOf(flags.size ?? 'demo', 'size', SIZES),
-    scenario: oneOf(flags.scenario ?? 'default', 'scenario', ['default', 'growth'] as const),
-    today: dayOf(Date.now()),
-  });
-}
-
-function parseListen(value: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(value);
-  if (!match) throw new ConfigError(`emulator: --listen must be HOST:PORT (e.g. 127.0.0.1:4510), got ${JSON.stringify(value)}`);
-  const port = Number(match[3]);
-  if (port > 65535) throw new ConfigError(`emulator: --listen port must be 0-65535, got ${port}`);
-  return { host: match[1] ?? match[2]!, port };
-}
-
-function faultRule(spec: string): FaultRule {
-  try {
-    return parseFaultSpec(spec);
-  } catch (error) {
-    throw new ConfigError(`emulator: --fault ${(error as FaultRuleError).message}`);
-  }
-}
-
-function wholeNumber(text: string, flag: string, min: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min) throw new ConfigError(`emulator: --${flag} must be a whole number >= ${min}, got ${JSON.stringify(text)}`);
-  return value;
-}
-
-function oneOf<T extends string>(value: string, flag: string, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw new ConfigError(`emulator: --${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-  return value as T;
+  return generateDataset({ seed: flags.seed ?? 42, size: flags.size ?? 'demo', scenario: flags.scenario ?? 'default', today: dayOf(Date.now()) });
 }

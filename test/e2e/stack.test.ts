@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { withVariablesReplaced } from '../../dashboards/promql.js';
 import { panelQueries, variableQueries } from '../../dashboards/queries.js';
-import { BACKFILL_FLAGS, runBackfill } from '../../src/commands/backfill.js';
+import { BACKFILL_SETTINGS, runBackfill } from '../../src/commands/backfill.js';
 import { startExporter } from '../../src/commands/serve.js';
 import { loadConfig } from '../../src/config.js';
 import { generateDataset } from '../../src/emulator/dataset.js';
@@ -58,8 +58,8 @@ t.test('the stack: growth alerts reach the webhook, dashboards have data', async
   const tsdb = join(work, 'data');
   const until = new Date(now.getTime() - 30 * 60_000).toISOString();
   const quiet = { write: () => true };
-  const backfill = loadConfig([`--from=${addDays(today, -36)}`, `--until=${until}`, `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml', `--instance=${exporterAddress}`], {}, false, BACKFILL_FLAGS);
-  t.equal(await runBackfill(backfill, { stdout: quiet, stderr: quiet }, { endpoint: emulator.url, credentials }), 0, 'history backfilled');
+  const backfill = loadConfig([`--from=${addDays(today, -36)}`, `--until=${until}`, `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml', `--instance=${exporterAddress}`], {}, { command: BACKFILL_SETTINGS });
+  t.equal(await runBackfill(backfill.config, backfill.command, { stdout: quiet, stderr: quiet }, { endpoint: emulator.url, credentials }), 0, 'history backfilled');
 
 
   const alertmanagerPort = await freePort();

@@ -87,23 +87,23 @@ t.test('--data serves a fixed ledger; --log.format text', async (t) => {
 t.test('--help prints the usage', async (t) => {
   const log = logSink();
   await runEmulatorCommand(['--help'], { destination: log.stream });
-  t.match(log.lines.join('\n'), /Usage: bedrock-usage-exporter emulator \[flags\][\s\S]*--fault SPEC/);
+  t.match(log.lines.join('\n'), /Usage: bedrock-usage-exporter emulator \[flags\][\s\S]*--fault \(repeatable\)\n      inject a fault/);
 });
 
 t.test('bad flags are one-line config errors', async (t) => {
   const cases: Array<[string[], RegExp]> = [
-    [['--nope'], /^emulator: Unknown option '--nope'/],
-    [['extra'], /^emulator: Unexpected argument 'extra'/],
-    [['--listen', 'localhost'], /^emulator: --listen must be HOST:PORT \(e\.g\. 127\.0\.0\.1:4510\), got "localhost"$/],
-    [['--listen', '[::1]:70000'], /^emulator: --listen port must be 0-65535, got 70000$/],
-    [['--seed', 'x'], /^emulator: --seed must be a whole number >= 0, got "x"$/],
-    [['--page-size', '0'], /^emulator: --page-size must be a whole number >= 1, got "0"$/],
-    [['--size', 'huge'], /^emulator: --size must be one of tiny, small, demo, large, got "huge"$/],
-    [['--scenario', 'boom'], /^emulator: --scenario must be one of default, growth, got "boom"$/],
-    [['--log.level', 'loud'], /^emulator: --log.level must be one of debug, info, warn, error, got "loud"$/],
-    [['--fault', 'explode'], /^emulator: --fault fault must be one of throttle, .*; got "explode"$/],
-    [['--data', 'x.jsonl', '--size', 'tiny'], /^emulator: --data serves a fixed ledger; do not combine it with --seed, --size or --scenario$/],
-    [['--data', '/nonexistent/ledger.jsonl'], /^emulator: --data cannot read ledger \/nonexistent\/ledger\.jsonl/],
+    [['--nope'], /^flags: Unknown option '--nope'$/],
+    [['extra'], /^unexpected argument "extra"; the emulator takes flags only$/],
+    [['--listen', 'localhost'], /^--listen: expected HOST:PORT, got "localhost"$/],
+    [['--listen', '[::1]:70000'], /^--listen: expected HOST:PORT, got "\[::1\]:70000"$/],
+    [['--seed', 'x'], /^--seed: expected a whole number >= 0, got "x"$/],
+    [['--page-size', '0'], /^--page-size: expected a whole number >= 1, got "0"$/],
+    [['--size', 'huge'], /^--size: expected one of tiny, small, demo, large, got "huge"$/],
+    [['--scenario', 'boom'], /^--scenario: expected one of default, growth, got "boom"$/],
+    [['--log.level', 'loud'], /^--log\.level: expected one of debug, info, warn, error, got "loud"$/],
+    [['--fault', 'explode'], /^--fault: fault must be one of throttle, .*; got "explode"$/],
+    [['--data', 'x.jsonl', '--size', 'tiny'], /^--data: serves a fixed ledger; do not combine it with --seed, --size or --scenario$/],
+    [['--data', '/nonexistent/ledger.jsonl'], /^--data: cannot read ledger \/nonexistent\/ledger\.jsonl/],
   ];
   for (const [argv, message] of cases) {
     await t.rejects(runEmulatorCommand(argv), { name: 'ConfigError', code: 'BUE_ERR_CONFIG', message }, argv.join(' '));
