@@ -1,10 +1,12 @@
 // The README's first command: the demo serves the emulator's organization within seconds of start.
 import { spawn } from 'node:child_process';
 import t from 'tap';
+import { EXIT_CODES } from '../src/errors.js';
+import { runCli } from './helpers/cli.js';
 import { parseExposition } from './helpers/exposition.js';
 
 t.test('demo: emulator and exporter in one process, metrics ready, clean stop', async (t) => {
-  const child = spawn(process.execPath, [...process.execArgv, 'src/cli.ts', 'demo', '--web.listen-address=127.0.0.1:0', '--log.level=warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...process.execArgv, 'src/cli.ts', 'demo', '--web.listen-address=127.0.0.1:0', '--log.level=info'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -16,12 +18,12 @@ t.test('demo: emulator and exporter in one process, metrics ready, clean stop', 
   const deadline = Date.now() + 60_000;
   let metricsUrl: string | undefined;
   while (!metricsUrl && Date.now() < deadline) {
-    metricsUrl = /metrics\s+(http:\/\/\S+)/.exec(stdout)?.[1];
+    metricsUrl = /metrics\s+(http:\/\/\S+)/.exec(stderr)?.[1];
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  t.ok(metricsUrl, `the demo prints its URLs:\n${stdout}`);
-  t.match(stdout, /landing page\s+http:\/\/127\.0\.0\.1:\d+\//);
-  t.match(stdout, /emulator\s+http:\/\/127\.0\.0\.1:\d+/);
+  t.ok(metricsUrl, `the demo prints its URLs on stderr:\n${stderr}`);
+  t.match(stderr, /landing page\s+http:\/\/127\.0\.0\.1:\d+\//);
+  t.match(stderr, /emulator\s+http:\/\/127\.0\.0\.1:\d+/);
   const base = metricsUrl!.replace(/\/metrics$/, '');
   let ready = false;
   while (!ready && Date.now() < deadline) {
@@ -35,6 +37,8 @@ t.test('demo: emulator and exporter in one process, metrics ready, clean stop', 
   t.ok(new Set(samples.filter((s) => s.name === 'bedrock_tokens_month_to_date').map((s) => s.labels.model)).size >= 5, 'several models');
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'SIGTERM stops it gracefully');
+  const lines = stdout.trim().split('\n');
+  t.ok(lines.length > 0 && lines.every((line) => line.startsWith('{"level":')), 'stdout holds only the JSON log lines');
   t.notMatch(stderr, /NodeVersionSupportWarning/, 'no SDK upgrade notice in front of a newcomer');
 });
 
@@ -55,4 +59,18 @@ t.test('emulator command: serves until stopped', async (t) => {
   t.equal(stats.total, 0);
   child.kill('SIGTERM');
   t.equal(await exited, 0);
+});
+
+t.test('demo: loopback by default, and a URL a person can open for every interface', async (t) => {
+  const banner = async (args: string[]) => {
+    const result = await runCli(['demo', ...args, '--log.level=error'], { until: /Press Ctrl\+C to stop/ });
+    return { code: result.code, landing: /landing page\s+(\S+)/.exec(result.stderr)?.[1] };
+  };
+  const own = await banner([]);
+  // Another process may hold 9180 on this machine; then the demo says so (exit 3) and there is nothing to see.
+  if (own.code === EXIT_CODES.listen) t.comment('port 9180 is taken here');
+  else t.same(own, { code: 0, landing: 'http://127.0.0.1:9180/' }, 'not on every interface unless asked');
+  const everywhere = await banner(['--web.listen-address=:0']);
+  t.equal(everywhere.code, 0);
+  t.match(everywhere.landing, /^http:\/\/localhost:\d+\/$/, 'localhost, not 0.0.0.0');
 });

@@ -1,4 +1,4 @@
-import type { CommandLine } from '../config.js';
+import type { Config } from '../config.js';
 import { generateDataset } from '../emulator/dataset.js';
 import { startEmulator } from '../emulator/server.js';
 import { createLogger } from '../log.js';
@@ -7,8 +7,7 @@ import { startExporter } from './serve.js';
 import { closeOnSignals } from './shutdown.js';
 
 /** Emulator and exporter in one process: the product with no AWS account and no paid calls. */
-export async function runDemo(commandLine: CommandLine, seed = 42): Promise<void> {
-  const { config } = commandLine;
+export async function runDemo(config: Config, seed = 42): Promise<void> {
   // The SDK's notice that its 2027 releases need Node 22 is for operators planning upgrades; the demo
   // only talks to its own emulator, and the notice would be the first thing a newcomer reads.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -25,12 +24,15 @@ export async function runDemo(commandLine: CommandLine, seed = 42): Promise<void
     await emulator.close();
     throw error;
   });
-  const metricsUrl = `${exporter.urls[0]}${config.web.telemetryPath}`;
-  process.stdout.write(
+  // An address on every interface is opened in a browser as localhost.
+  const url = exporter.urls[0]!.replace(/\/\/(0\.0\.0\.0|\[::\]):/, '//localhost:');
+  const metricsUrl = `${url}${config.web.telemetryPath}`;
+  // The banner is for the person; logs keep stdout to themselves, in one format.
+  process.stderr.write(
     [
       '',
       'bedrock-usage-exporter demo: a made-up organization served by the built-in Cost Explorer emulator.',
-      `  landing page   ${exporter.urls[0]}/`,
+      `  landing page   ${url}/`,
       `  metrics        ${metricsUrl}`,
       `  emulator       ${emulator.url} (stats at ${emulator.url}/__emulator/stats)`,
       'Press Ctrl+C to stop.',
