@@ -60,19 +60,23 @@ export class ToolError extends ExporterError {
   }
 }
 
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+};
+
+/** What a failed file system call means, in words: "permission denied", or the code when it is rare. */
+export const fileProblem = (error: NodeJS.ErrnoException): string => FILE_PROBLEMS[error.code ?? ''] ?? error.code ?? error.message;
+
 /** A file or folder the command must write (the ledger, backfill's output) that it cannot. */
 export class FileError extends ExporterError {
   constructor(what: string, path: string, error: NodeJS.ErrnoException) {
-    const why: Record<string, string> = {
-      EACCES: 'permission denied',
-      EPERM: 'permission denied',
-      EROFS: 'the file system is read-only',
-      ENOSPC: 'the disk is full',
-      ENOTDIR: 'a part of the path is a file, not a folder',
-      EISDIR: 'it is a folder',
-    };
-    const problem = why[error.code ?? ''] ?? error.code ?? error.message;
-    super('BUE_ERR_FILE', `cannot write ${what} ${JSON.stringify(path)}: ${problem}`, { cause: error, exitCode: EXIT_CODES.file });
+    super('BUE_ERR_FILE', `cannot write ${what} ${JSON.stringify(path)}: ${fileProblem(error)}`, { cause: error, exitCode: EXIT_CODES.file });
   }
 }
 

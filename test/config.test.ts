@@ -93,7 +93,7 @@ t.test('unknown flags, keys and variables are rejected by name', async (t) => {
 });
 
 t.test('unreadable or invalid files are one-line errors', async (t) => {
-  t.match(failure(['--config.file', join(dir, 'missing.yml')]), /^config\.file: cannot read ".*missing\.yml": ENOENT/);
+  t.match(failure(['--config.file', join(dir, 'missing.yml')]), /^config\.file: cannot read ".*missing\.yml": no such file or folder$/);
   t.match(failure(['--config.file', file('bad.yml', 'refresh: [\n')]), /^config\.file: ".*bad\.yml" is not valid YAML/);
   t.same(load(['--config.file', file('empty.yml', '')]).config.refresh.intervalMs, 4 * 3_600_000);
   t.equal(load(['--config.file', file('null.yml', 'web:\n  config_file: null\n')]).config.web.configFile, undefined);
@@ -106,7 +106,7 @@ t.test('every source speaks the same types', async (t) => {
   t.equal(load([], { BEDROCK_EXPORTER_LEDGER_FILE: '/tmp/ledger.json' }).config.ledger.file, '/tmp/ledger.json');
   t.match(failure(['--config.file', file('number.yml', 'refresh:\n  interval: 5\n')]), /^refresh\.interval: expected a duration like 90s, 30m or 4h, got 5$/);
   t.match(failure(['--config.file', file('nolisten.yml', 'web:\n  listen_address: []\n')]), /^web\.listen_address: expected at least one address/);
-  t.match(failure(['--config.file', dir]), /^config\.file: cannot read .*: EISDIR/);
+  t.match(failure(['--config.file', dir]), /^config\.file: cannot read .*: it is a folder$/);
   t.match(failure(['--config.file', file('undef.yml', 'aws:\n  region: ~\n')]), /^aws\.region: expected a non-empty string, got null/);
 });
 

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { writePeriod, type HistorySource } from '../backfill/history.js';
 import { checkRules, createBlocksFromOpenMetrics, createBlocksFromRules, FILE_DAYS, requireTool } from '../backfill/blocks.js';
 import type { Config } from '../config.js';
-import { setting, type Groups, type Values } from '../settings/command-line.js';
+import { flagOf, setting, type Groups, type Values } from '../settings/command-line.js';
 import { bool, fail, optionalText, parseDuration, text, textList, type Parser } from '../settings/parse.js';
 import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
@@ -74,13 +74,14 @@ export const earliestDay = (today: Day): Day => addMonths(monthStart(today), -13
 
 /** The flags checked against each other and against the clock. */
 export function backfillOptions({ backfill: flags }: BackfillFlags, now: Date): BackfillOptions {
+  const flag = (name: keyof BackfillFlags['backfill']): string => `--${flagOf(BACKFILL_SETTINGS.backfill[name])}`;
   const today = dayOf(now);
   const from = flags.from ?? earliestDay(today);
-  if (from < earliestDay(today)) throw new ConfigError(`--from: Cost Explorer keeps 13 months; the earliest day is ${earliestDay(today)}`);
+  if (from < earliestDay(today)) throw new ConfigError(`${flag('from')}: Cost Explorer keeps 13 months; the earliest day is ${earliestDay(today)}`);
   const untilMs = flags.untilMs ?? now.getTime();
-  if (untilMs > now.getTime()) throw new ConfigError('--until: must not be in the future');
-  if (untilMs <= dayStartMs(addDays(from, 1))) throw new ConfigError(`--until: must be after ${addDays(from, 1)} (the first day with a complete previous day)`);
-  if (flags.rules.length > 0 && flags.tsdb === undefined) throw new ConfigError('--rules: needs --tsdb (the rules are evaluated over the blocks written there)');
+  if (untilMs > now.getTime()) throw new ConfigError(`${flag('untilMs')}: must not be in the future`);
+  if (untilMs <= dayStartMs(addDays(from, 1))) throw new ConfigError(`${flag('untilMs')}: must be after ${addDays(from, 1)} (the first day with a complete previous day)`);
+  if (flags.rules.length > 0 && flags.tsdb === undefined) throw new ConfigError(`${flag('rules')}: needs ${flag('tsdb')} (the rules are evaluated over the blocks written there)`);
   return {
     ...flags,
     from,

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
+import { SETTINGS, type Config } from '../config.js';
+import { flagOf } from '../settings/command-line.js';
 import { parseListenAddress } from '../settings/parse.js';
 import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
@@ -60,7 +61,7 @@ export async function startExporter(config: Config, logger: Logger, overrides: E
       const app = buildApp({ collector, health, logger, telemetryPath: config.web.telemetryPath, version: VERSION, ...(web ? { web } : {}) });
       apps.push(app);
       await app.listen({ host, port }).catch((error: NodeJS.ErrnoException) => {
-        throw new ListenError(address, '--web.listen-address', error);
+        throw new ListenError(address, `--${flagOf(SETTINGS.web.listenAddresses)}`, error);
       });
       const bound = (app.server.address() as AddressInfo).port;
       urls.push(`${web?.current.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${bound}`);

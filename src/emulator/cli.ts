@@ -3,7 +3,7 @@ import { LOG_SETTINGS, SETTINGS } from '../config.js';
 import { ConfigError, ListenError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { dayOf } from '../time.js';
-import { helpText, readCommandLine, setting, type Groups, type Values } from '../settings/command-line.js';
+import { flagOf, helpText, readCommandLine, setting, type Groups, type Values } from '../settings/command-line.js';
 import { bool, fail, listenAddress, oneOf, optionalText, parseListenAddress, textList, wholeNumber, type Parser } from '../settings/parse.js';
 import type { Size } from './catalogue.js';
 import { generateDataset, loadDataset, type Dataset } from './dataset.js';
@@ -75,7 +75,7 @@ export async function runEmulatorCommand(argv: string[], { destination = process
   const { host, port } = parseListenAddress(flags.listen)!;
   const logger = createLogger({ ...log, destination });
   const emulator = await startEmulator({ dataset, host, port, pageSize: flags.pageSize, hourly: flags.hourly, faults: flags.faults, logger }).catch((error: NodeJS.ErrnoException) => {
-    throw new ListenError(flags.listen, '--listen', error);
+    throw new ListenError(flags.listen, `--${flagOf(EMULATOR_SETTINGS.emulator.listen)}`, error);
   });
   logger.info({ url: emulator.url }, 'Cost Explorer emulator listening');
 

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
-import { fail, type Parser } from './parse.js';
+import { fail, readYamlFile, type Parser } from './parse.js';
 
 // Each setting is declared once, with everything a user sees of it: its flag, environment variable,
 // file key, type (its parser), default and one line of help. Commands read their settings through
@@ -107,18 +105,7 @@ export function readCommandLine(sets: readonly Groups[], argv: string[], options
 }
 
 function readConfigFile(file: string, settings: Array<Setting<unknown>>): Map<string, unknown> {
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (error) {
-    return fail('config.file', `cannot read ${JSON.stringify(file)}: ${(error as NodeJS.ErrnoException).code}`);
-  }
-  let document: unknown;
-  try {
-    document = parseYaml(source);
-  } catch (error) {
-    return fail('config.file', `${JSON.stringify(file)} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const document = readYamlFile(file, 'config.file');
   const keys = new Set(settings.filter((setting) => !isCommandFlag(setting)).map((setting) => setting.key));
   const values = new Map<string, unknown>();
   if (document === null || document === undefined) return values;

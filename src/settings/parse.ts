@@ -1,4 +1,6 @@
-import { ConfigError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, fileProblem } from '../errors.js';
 
 // What a setting's value may be, checked the same way whether it came from a flag, an environment
 // variable or a YAML file: a parser takes the raw value and the name the user wrote, and either
@@ -92,3 +94,18 @@ export const listenAddresses: Parser<string[]> = (raw, name) => {
   for (const address of list) listenAddress(address, name);
   return list;
 };
+
+/** A YAML file a user named with the setting `name` (--config.file, --web.config.file), parsed. */
+export function readYamlFile(path: string, name: string): unknown {
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (error) {
+    return fail(name, `cannot read ${JSON.stringify(path)}: ${fileProblem(error as NodeJS.ErrnoException)}`);
+  }
+  try {
+    return parseYaml(source);
+  } catch (error) {
+    return fail(name, `${JSON.stringify(path)} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+}

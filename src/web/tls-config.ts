@@ -2,6 +2,7 @@ import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SecureVersion } from 'node:tls';
+import { fileProblem } from '../errors.js';
 import { fail, optionalBoolean, optionalString, section, show, stringList } from './web-config-fields.js';
 
 // `tls_server_config` of the exporter-toolkit web config, turned into the options node:https (and so
@@ -93,7 +94,7 @@ function pem(values: Record<string, unknown>, inline: string, file: string, base
   try {
     return { text: readFileSync(absolute, 'utf8'), from: key(file) };
   } catch (error) {
-    return fail(key(file), `cannot read ${absolute}: ${(error as NodeJS.ErrnoException).code}`);
+    return fail(key(file), `cannot read ${JSON.stringify(absolute)}: ${fileProblem(error as NodeJS.ErrnoException)}`);
   }
 }
 

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { readYamlFile } from '../settings/parse.js';
 import { parseTlsServerConfig, type ClientAuthType, type TlsServerOptions } from './tls-config.js';
 import { fail, mapping, optionalBoolean, section, show } from './web-config-fields.js';
 
@@ -66,27 +65,13 @@ function parseHeaders(raw: unknown): Record<string, string> {
   return headers;
 }
 
-function readDocument(path: string): unknown {
-  let source: string;
-  try {
-    source = readFileSync(path, 'utf8');
-  } catch (error) {
-    return fail('', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code}`);
-  }
-  try {
-    return parseYaml(source);
-  } catch (error) {
-    return fail('', `${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
-}
-
 /**
  * Reads and checks a web config file; throws ConfigError with one line naming the key. File paths in it
  * are relative to its own folder, as in the toolkit. WebConfigReloader calls it again when a file changes.
  */
 export function loadWebConfig(path: string): WebConfig {
   const absolute = resolve(path);
-  const top = section(readDocument(path), '', TOP_KEYS, UNSUPPORTED);
+  const top = section(readYamlFile(path, 'web.config.file'), '', TOP_KEYS, UNSUPPORTED);
   const http = section(top.http_server_config, 'http_server_config', HTTP_KEYS);
   const tls = parseTlsServerConfig(top.tls_server_config, dirname(absolute));
   const config: WebConfig = {

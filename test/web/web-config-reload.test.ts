@@ -97,7 +97,7 @@ t.test('an invalid file is reported once, keeps nothing in force, and recovers',
 
   rmSync(path);
   reloader.check();
-  t.match(reloader.problem, /cannot read .*web\.yml: ENOENT/, 'a vanished file is a problem too');
+  t.match(reloader.problem, /cannot read .*web\.yml": no such file or folder/, 'a vanished file is a problem too');
 
   writeFileSync(path, users(['alice', ALICE]));
   reloader.check();

@@ -134,7 +134,7 @@ t.test('headers: the toolkit set, numbers as text, blank values unset', async (t
 t.test('every problem is one line naming the key', async (t) => {
   const hash = bcrypt.hashSync('secret', 4);
   const cases: Array<[string | { path: string }, RegExp]> = [
-    [{ path: join(dir, 'missing.yml') }, /^web\.config\.file: cannot read .*missing\.yml: ENOENT$/],
+    [{ path: join(dir, 'missing.yml') }, /^web\.config\.file: cannot read ".*missing\.yml": no such file or folder$/],
     ['tls_server_config: [\n', /^web\.config\.file: .* is not valid YAML: /],
     ['- a\n- b\n', /^web\.config\.file: expected a mapping, got \["a","b"\]$/],
     ['tls_config: {}\n', /^web\.config\.file: tls_config: unknown key$/],
@@ -146,7 +146,7 @@ t.test('every problem is one line naming the key', async (t) => {
     [`tls_server_config:\n  cert_file: ${fixture('server.pem')}\n`, /^web\.config\.file: tls_server_config\.key_file: required to serve TLS/],
     ['tls_server_config:\n  min_version: TLS13\n', /^web\.config\.file: tls_server_config\.cert_file: required/],
     [`${tlsFiles}  cert: x\n`, /^web\.config\.file: tls_server_config\.cert: set cert or cert_file, not both$/],
-    [`tls_server_config:\n  cert_file: nowhere.pem\n  key_file: ${fixture('server-key.pem')}\n`, /^web\.config\.file: tls_server_config\.cert_file: cannot read .*nowhere\.pem: ENOENT$/],
+    [`tls_server_config:\n  cert_file: nowhere.pem\n  key_file: ${fixture('server-key.pem')}\n`, /^web\.config\.file: tls_server_config\.cert_file: cannot read ".*nowhere\.pem": no such file or folder$/],
     [`tls_server_config:\n  cert_file: ${fixture('server-key.pem')}\n  key_file: ${fixture('server-key.pem')}\n`, /^web\.config\.file: tls_server_config\.cert_file: not a PEM certificate$/],
     [`tls_server_config:\n  cert_file: ${fixture('server.pem')}\n  key_file: ${fixture('server.pem')}\n`, /^web\.config\.file: tls_server_config\.key_file: not an unencrypted PEM private key$/],
     [`tls_server_config:\n  cert_file: ${fixture('server.pem')}\n  key_file: ${fixture('client-key.pem')}\n`, /^web\.config\.file: tls_server_config\.key_file: does not match the certificate in tls_server_config\.cert_file$/],
