@@ -1,5 +1,5 @@
 import { helpText, readCommandLine, setting, type CommandLine, type Groups, type Values } from './settings/command-line.js';
-import { bool, duration, fail, listenAddresses, oneOf, optionalText, ratio, text, textList, wholeNumber, type Parser } from './settings/parse.js';
+import { bool, duration, fail, listenAddresses, oneOf, optionalPath, ratio, text, textList, wholeNumber, type Parser } from './settings/parse.js';
 
 // The exporter's settings: the one place each is declared (see settings/command-line.ts). `serve`,
 // `demo`, `backfill` and `check-config` read them; `Config` is their values, typed by their parsers.
@@ -24,7 +24,7 @@ export const SETTINGS = {
   web: {
     listenAddresses: setting({ key: 'web.listen_address', parse: listenAddresses, default: [':9180'], repeatable: true, help: 'where to serve HTTP: HOST:PORT, [IPv6]:PORT or :PORT for every interface' }),
     telemetryPath: setting({ key: 'web.telemetry_path', parse: telemetryPath, default: '/metrics', help: 'the path of the metrics' }),
-    configFile: setting({ key: 'web.config_file', flag: 'web.config.file', parse: optionalText, help: 'exporter-toolkit web config file: TLS, basic auth and headers' }),
+    configFile: setting({ key: 'web.config_file', flag: 'web.config.file', parse: optionalPath, help: 'exporter-toolkit web config file: TLS, basic auth and headers' }),
     disableExporterMetrics: setting({ key: 'web.disable_exporter_metrics', parse: bool, default: false, switch: true, help: 'leave out the process and Node.js metrics (process_*, nodejs_*), keep bedrock_exporter_*' }),
   },
   log: LOG_SETTINGS,
@@ -50,7 +50,7 @@ export const SETTINGS = {
     requestTimeoutMs: setting({ key: 'aws.request_timeout', parse: duration(100), default: '60s', help: 'deadline of one request' }),
   },
   ledger: {
-    file: setting({ key: 'ledger.file', parse: optionalText, help: 'keep settled days across restarts (gzipped, written atomically; a corrupt file is ignored with a warning)' }),
+    file: setting({ key: 'ledger.file', parse: optionalPath, help: 'keep settled days across restarts (gzipped, written atomically; a corrupt file is ignored with a warning)' }),
     maxDays: setting({ key: 'ledger.max_days', parse: wholeNumber(1), default: 500, help: 'most days the ledger holds in memory' }),
   },
 } satisfies Groups;

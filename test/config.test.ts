@@ -90,6 +90,7 @@ t.test('unknown flags, keys and variables are rejected by name', async (t) => {
   t.match(failure(['--config.file', file('item.yml', 'collection:\n  services: [[1]]\n')]), /^collection\.services\[0\]: expected a non-empty string/);
   t.match(failure([], { BEDROCK_EXPORTER_REFRESH_INTERVALL: '1h' }), /^BEDROCK_EXPORTER_REFRESH_INTERVALL: unknown environment variable/);
   t.match(failure([], { BEDROCK_EXPORTER_REFRESH_INTERVAL: 'x' }), /^BEDROCK_EXPORTER_REFRESH_INTERVAL: expected a duration/);
+  t.match(failure([], { BEDROCK_EXPORTER_LEDGER_FILE: 'a\u0000b' }), /^BEDROCK_EXPORTER_LEDGER_FILE: expected a path, got "a\\u0000b"$/, 'a NUL byte, which no path holds');
 });
 
 t.test('unreadable or invalid files are one-line errors', async (t) => {

@@ -8,7 +8,7 @@ import { writePeriod, type HistorySource } from '../backfill/history.js';
 import { checkRules, createBlocksFromOpenMetrics, createBlocksFromRules, FILE_DAYS, requireTool } from '../backfill/blocks.js';
 import type { Config } from '../config.js';
 import { flagOf, setting, type Groups, type Values } from '../settings/command-line.js';
-import { bool, fail, optionalText, parseDuration, text, textList, type Parser } from '../settings/parse.js';
+import { bool, fail, optionalPath, optionalText, parseDuration, text, textList, type Parser } from '../settings/parse.js';
 import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
 import { loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
@@ -44,8 +44,8 @@ export const BACKFILL_SETTINGS = {
   backfill: {
     from: setting({ key: 'from', parse: optionalDay, shownDefault: 'the oldest day Cost Explorer keeps, 13 months back', help: 'first day to read' }),
     untilMs: setting({ key: 'until', parse: optionalTime, shownDefault: 'now', help: 'end of the history, RFC 3339; set it to when live data starts' }),
-    output: setting({ key: 'output', parse: optionalText, shownDefault: 'bedrock-backfill, or temporary files with --tsdb', help: 'folder that keeps the OpenMetrics files, a week each' }),
-    tsdb: setting({ key: 'tsdb', parse: optionalText, help: 'also turn them into Prometheus blocks in this folder (needs promtool)' }),
+    output: setting({ key: 'output', parse: optionalPath, shownDefault: 'bedrock-backfill, or temporary files with --tsdb', help: 'folder that keeps the OpenMetrics files, a week each' }),
+    tsdb: setting({ key: 'tsdb', parse: optionalPath, help: 'also turn them into Prometheus blocks in this folder (needs promtool)' }),
     rules: setting({ key: 'rules', parse: textList, default: [], repeatable: true, help: 'with --tsdb: recording rules to evaluate over the history (needs prometheus)' }),
     stepMs: setting({ key: 'step', parse: step, default: '4m', help: 'sample spacing, below Prometheus\' 5m lookback' }),
     job: setting({ key: 'job', parse: text, default: 'bedrock-usage-exporter', help: 'the job label the live scrape adds' }),

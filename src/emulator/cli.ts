@@ -4,7 +4,7 @@ import { ConfigError, ListenError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { dayOf } from '../time.js';
 import { flagOf, helpText, readCommandLine, setting, type Groups, type Values } from '../settings/command-line.js';
-import { bool, fail, listenAddress, oneOf, optionalText, parseListenAddress, textList, wholeNumber, type Parser } from '../settings/parse.js';
+import { bool, fail, listenAddress, oneOf, optionalPath, parseListenAddress, textList, wholeNumber, type Parser } from '../settings/parse.js';
 import type { Size } from './catalogue.js';
 import { generateDataset, loadDataset, type Dataset } from './dataset.js';
 import { FAULTS, FaultRuleError, parseFaultSpec, type FaultRule } from './faults.js';
@@ -37,7 +37,7 @@ export const EMULATOR_SETTINGS = {
     seed: setting({ key: 'seed', parse: optional(wholeNumber(0)), shownDefault: '42', help: 'data-set seed' }),
     size: setting({ key: 'size', parse: optional(oneOf<Size>('tiny', 'small', 'demo', 'large')), shownDefault: 'demo', help: 'tiny, small, demo or large' }),
     scenario: setting({ key: 'scenario', parse: optional(oneOf('default', 'growth')), shownDefault: 'default', help: 'default, or growth (one model more than doubles week over week)' }),
-    data: setting({ key: 'data', parse: optionalText, help: 'serve a fixed ledger (JSON lines of line items) instead of --seed, --size and --scenario' }),
+    data: setting({ key: 'data', parse: optionalPath, help: 'serve a fixed ledger (JSON lines of line items) instead of --seed, --size and --scenario' }),
     pageSize: setting({ key: 'page-size', parse: optional(wholeNumber(1)), shownDefault: '500', help: 'groups per page' }),
     hourly: setting({ key: 'hourly', parse: bool, default: false, switch: true, help: 'allow HOURLY granularity (last 14 days)' }),
     faults: setting({

@@ -25,6 +25,13 @@ export const text: Parser<string> = (raw, name) => {
 
 export const optionalText: Parser<string | undefined> = (raw, name) => (raw === '' || raw === null || raw === undefined ? undefined : text(raw, name));
 
+/** A file or folder path; unset when blank. A NUL byte, which no file system takes, is refused here. */
+export const optionalPath: Parser<string | undefined> = (raw, name) => {
+  const path = optionalText(raw, name);
+  if (path?.includes('\0')) fail(name, `expected a path, got ${show(path)}`);
+  return path;
+};
+
 export const textList: Parser<string[]> = (raw, name) => {
   if (typeof raw === 'string') return raw.split(',').map((item) => item.trim()).filter(Boolean);
   if (!Array.isArray(raw)) return fail(name, `expected a list of strings, got ${show(raw)}`);
