@@ -1,19 +1,13 @@
-// Every command fails with one line that says what went wrong and what to do, and a documented exit
-// code: the cases a user hits, through the real commands.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+// The catalogue of errors: its texts, the one line a command ends with, and the checks that files can
+// be written before paid work. The failures a user meets through the binary are in test/failures/.
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { classifyAwsError } from '../src/cost-explorer/aws-errors.js';
-import { generateDataset } from '../src/emulator/dataset.js';
-import { startEmulator } from '../src/emulator/server.js';
 import { AwsError, EXIT_CODES, FileError, ListenError, oneLine } from '../src/errors.js';
 import { checkWritable, writing } from '../src/files.js';
 import { failure, main } from '../src/main.js';
-import { addDays, dayOf } from '../src/time.js';
-import { runCli, type CliResult } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bue-errors-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,117 +20,6 @@ async function call(argv: string[]) {
   const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {}, tty: false });
   return { code, stdout, stderr };
 }
-
-/** The last line of stderr, and that stderr holds no stack trace. */
-function lastLine(t: Test, result: CliResult): string {
-  t.notMatch(result.stderr, /^\s+at /m, 'no stack trace');
-  return result.stderr.trimEnd().split('\n').at(-1)!;
-}
-
-async function holdPort(t: Test): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return (server.address() as AddressInfo).port;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-const offline = { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_REGION: 'us-east-1', BEDROCK_EXPORTER_AWS_MAX_ATTEMPTS: '1' };
-
-t.test('a listen port in use: serve, demo and the emulator exit 3 with one line', async (t) => {
-  const port = await holdPort(t);
-  const address = `127.0.0.1:${port}`;
-  const runs: Array<[string[], string]> = [
-    [['serve', `--web.listen-address=${address}`, '--log.level=error'], '--web.listen-address'],
-    [['demo', `--web.listen-address=${address}`, '--log.level=error'], '--web.listen-address'],
-    [['emulator', `--listen=${address}`, '--log.level=error'], '--listen'],
-  ];
-  for (const [argv, flag] of runs) {
-    const result = await runCli(argv, { env: { ...offline, AWS_ENDPOINT_URL_COST_EXPLORER: `http://127.0.0.1:${await closedPort()}` } });
-    t.equal(result.code, EXIT_CODES.listen, argv[0]!);
-    t.equal(lastLine(t, result), `bedrock-usage-exporter: cannot listen on ${address}: the port is in use; stop what holds it or choose another with ${flag}`, argv[0]!);
-  }
-});
-
-t.test('backfill with Cost Explorer unreachable exits 4 before it writes anything', async (t) => {
-  const output = join(dir, 'unreachable');
-  const result = await runCli(['backfill', `--output=${output}`, '--collection.services=Amazon Bedrock'], {
-    env: { ...offline, AWS_ENDPOINT_URL_COST_EXPLORER: `http://127.0.0.1:${await closedPort()}` },
-  });
-  t.equal(result.code, EXIT_CODES.aws);
-  t.match(lastLine(t, result), /^bedrock-usage-exporter: Cost Explorer is unreachable \(ECONNREFUSED: .*\); check the network or proxy, and AWS_ENDPOINT_URL_COST_EXPLORER if set$/);
-});
-
-t.test('bad credentials: refused keys and no credentials at all exit 4', async (t) => {
-  const emulator = await startEmulator({ dataset: generateDataset({ seed: 1, size: 'tiny', today: dayOf(Date.now()) }), faults: [{ fault: 'expired_token' }] });
-  t.teardown(() => emulator.close());
-  const output = join(dir, 'credentials');
-  const refused = await runCli(['backfill', `--output=${output}`, '--collection.services=Amazon Bedrock'], { env: { ...offline, AWS_ENDPOINT_URL_COST_EXPLORER: emulator.url } });
-  t.equal(refused.code, EXIT_CODES.aws);
-  t.match(lastLine(t, refused), /^bedrock-usage-exporter: AWS refused the credentials \(ExpiredTokenException: .*\); check AWS_PROFILE or the access keys, and renew a session token$/);
-
-  const none = await runCli(['backfill', `--output=${output}`, '--collection.services=Amazon Bedrock'], {
-    env: {
-      ...offline,
-      AWS_ACCESS_KEY_ID: '',
-      AWS_SECRET_ACCESS_KEY: '',
-      AWS_PROFILE: '',
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
-      AWS_CONFIG_FILE: join(dir, 'no-config'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ENDPOINT_URL_COST_EXPLORER: emulator.url,
-    },
-  });
-  t.equal(none.code, EXIT_CODES.aws);
-  t.equal(lastLine(t, none), 'bedrock-usage-exporter: no AWS credentials found: set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with an IAM role');
-  t.equal(emulator.stats().total, 1, 'only the refused request reached Cost Explorer');
-});
-
-t.test('backfill --tsdb without promtool, --rules without prometheus or with bad rules: exit 5 or 2 before any request', async (t) => {
-  const onlyPromtool = join(dir, 'only-promtool');
-  mkdirSync(onlyPromtool);
-  symlinkSync(execFileSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).trim(), join(onlyPromtool, 'promtool'));
-  const unreachable = `http://127.0.0.1:${await closedPort()}`;
-  const tsdb = join(dir, 'tsdb');
-  const noPromtool = await runCli(['backfill', `--tsdb=${tsdb}`], { env: { ...offline, PATH: join(dir, 'empty'), AWS_ENDPOINT_URL_COST_EXPLORER: unreachable } });
-  t.equal(noPromtool.code, EXIT_CODES.tool);
-  t.equal(lastLine(t, noPromtool), 'bedrock-usage-exporter: promtool not found: install Prometheus (Debian: apt-get install prometheus)');
-  const noPrometheus = await runCli(['backfill', `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml'], { env: { ...offline, PATH: onlyPromtool, AWS_ENDPOINT_URL_COST_EXPLORER: unreachable } });
-  t.equal(noPrometheus.code, EXIT_CODES.tool);
-  t.match(lastLine(t, noPrometheus), /^bedrock-usage-exporter: prometheus not found: /);
-  const rules = join(dir, 'bad-rules.yml');
-  writeFileSync(rules, "groups: [{name: x, rules: [{record: 'a:b', expr: 'sum('}]}]\n");
-  for (const [file, said] of [[rules, /could not parse expression/], [join(dir, 'no-rules.yml'), /does not exist/]] as const) {
-    const badRules = await runCli(['backfill', `--tsdb=${tsdb}`, `--rules=${file}`], { env: { ...offline, AWS_ENDPOINT_URL_COST_EXPLORER: unreachable } });
-    t.equal(badRules.code, EXIT_CODES.config, 'a rule file promtool rejects is a bad flag');
-    t.match(lastLine(t, badRules), new RegExp(`^bedrock-usage-exporter: --rules: .*${said.source}`));
-  }
-});
-
-t.test('promtool failing mid-way: exit 5, and the temporary folder is removed', async (t) => {
-  const bin = join(dir, 'failing-promtool');
-  mkdirSync(bin);
-  // Answers the precondition check, then fails as a promtool that cannot write blocks would.
-  writeFileSync(join(bin, 'promtool'), '#!/bin/sh\n[ "$1" = --version ] && exit 0\necho "create blocks: no space left" >&2\nexit 1\n', { mode: 0o755 });
-  const temporary = join(dir, 'tmp');
-  mkdirSync(temporary);
-  const today = dayOf(Date.now());
-  const emulator = await startEmulator({ dataset: generateDataset({ seed: 1, size: 'tiny', today }) });
-  t.teardown(() => emulator.close());
-  const result = await runCli(['backfill', `--tsdb=${join(dir, 'tsdb-failing')}`, `--from=${addDays(today, -3)}`, '--collection.services=Amazon Bedrock'], {
-    env: { ...offline, PATH: `${bin}:${process.env.PATH}`, TMPDIR: temporary, AWS_ENDPOINT_URL_COST_EXPLORER: emulator.url },
-  });
-  t.equal(result.code, EXIT_CODES.tool, result.stderr);
-  t.match(lastLine(t, result), /^bedrock-usage-exporter: promtool .*create blocks: no space left/);
-  t.same(readdirSync(temporary).filter((name) => name.startsWith('bedrock-backfill-')), [], 'no bedrock-backfill-* folder is left behind');
-});
 
 t.test('writing: a file system failure names the file, anything else passes through', async (t) => {
   await t.rejects(writing('the ledger file', '/l', Promise.reject(Object.assign(new Error('EROFS: read-only'), { code: 'EROFS', syscall: 'open' }))), {
