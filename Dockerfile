@@ -11,7 +11,7 @@ FROM node:22.20.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm ci --no-audit --no-fund
+RUN npm ci --no-audit --no-fund && mkdir /ledger
 
 # Runtime dependencies only; no scripts, so `prepare` (which needs TypeScript) does not run.
 FROM node:22.20.0-bookworm-slim AS dependencies
@@ -42,8 +42,9 @@ COPY package.json ./
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --chmod=0755 docker/entrypoint.sh /usr/local/bin/docker-entrypoint-bedrock.sh
-# The image's unprivileged `node` user. Nothing is written at run time (logs go to stdout), so the
-# root filesystem can be read-only.
+# The image's unprivileged `node` user. Only the ledger folder is written at run time (logs go to
+# stdout), so the root filesystem can be read-only; a volume mounted there takes its owner from here.
+COPY --from=build --chown=1000:1000 /ledger /var/lib/bedrock-usage-exporter
 USER 1000:1000
 EXPOSE 9180
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

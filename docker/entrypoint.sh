@@ -22,7 +22,9 @@ has_aws_credentials() {
 }
 
 # The stack's history, once, before Prometheus starts: Cost Explorer's (or, without credentials, the
-# demo organization's) history into Prometheus' data volume, then a marker so a restart skips it.
+# demo organization's) history into Prometheus' data volume, then a marker so a restart skips it. A
+# history that cannot be loaded must not keep Prometheus from starting: it says so, leaves no marker
+# (the next start tries again) and ends well.
 backfill_once() {
   tsdb=${BACKFILL_TSDB:-/prometheus}
   marker="$tsdb/.bedrock-backfill-done"
@@ -30,20 +32,29 @@ backfill_once() {
     echo "bedrock-usage-exporter: history already backfilled ($(cat "$marker")); nothing to do" >&2
     return 0
   fi
-  if has_aws_credentials; then
-    echo "bedrock-usage-exporter: backfilling Cost Explorer's history (13 months) into $tsdb" >&2
-    node "$cli" backfill --tsdb="$tsdb" --rules="${BACKFILL_RULES:-/etc/prometheus/rules/recording.yml}" "$@"
-  else
-    # The same organization as the exporter's demo (seed 42, size demo), so history and live data agree.
-    days=${BACKFILL_DEMO_DAYS:-35}
-    echo "bedrock-usage-exporter: no AWS credentials: backfilling $days days of the demo organization into $tsdb" >&2
-    node "$cli" emulator --listen=127.0.0.1:4510 --size=demo --seed=42 --log.level=warn &
-    until node -e "fetch('http://127.0.0.1:4510/__emulator/stats').then(() => process.exit(0), () => process.exit(1))"; do sleep 1; done
-    AWS_ENDPOINT_URL_COST_EXPLORER=http://127.0.0.1:4510 AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1 \
-      node "$cli" backfill --tsdb="$tsdb" --rules="${BACKFILL_RULES:-/etc/prometheus/rules/recording.yml}" \
-      --from="$(date -u -d "-$days days" +%F)" "$@"
+  if ! load_history "$tsdb" "$@"; then
+    echo "bedrock-usage-exporter: the history was not loaded (the line above says why); Prometheus starts without it, and the next 'docker compose up' tries again" >&2
+    return 0
   fi
   date -u +%Y-%m-%dT%H:%M:%SZ >"$marker"
+}
+
+load_history() {
+  tsdb=$1
+  shift
+  rules=${BACKFILL_RULES:-/etc/prometheus/rules/recording.yml}
+  if has_aws_credentials; then
+    echo "bedrock-usage-exporter: backfilling Cost Explorer's history (13 months) into $tsdb" >&2
+    node "$cli" backfill --tsdb="$tsdb" --rules="$rules" "$@"
+    return
+  fi
+  # The same organization as the exporter's demo (seed 42, size demo), so history and live data agree.
+  days=${BACKFILL_DEMO_DAYS:-35}
+  echo "bedrock-usage-exporter: no AWS credentials: backfilling $days days of the demo organization into $tsdb" >&2
+  node "$cli" emulator --listen=127.0.0.1:4510 --size=demo --seed=42 --log.level=warn &
+  until node -e "fetch('http://127.0.0.1:4510/__emulator/stats').then(() => process.exit(0), () => process.exit(1))"; do sleep 1; done
+  AWS_ENDPOINT_URL_COST_EXPLORER=http://127.0.0.1:4510 AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1 \
+    node "$cli" backfill --tsdb="$tsdb" --rules="$rules" --from="$(date -u -d "-$days days" +%F)" "$@"
 }
 
 case "${1:-}" in

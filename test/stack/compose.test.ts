@@ -64,7 +64,12 @@ t.test('docker-compose validates the file, alone and with the ~/.aws override', 
     env: { ...process.env, HOME: '/home/someone' },
   });
   const exporter = (parse(merged) as Compose).services['exporter'];
-  t.same(exporter?.volumes, ['/home/someone/.aws:/home/node/.aws:ro'], 'the profile folder reaches the home of the image user, read-only');
+  t.ok(exporter?.volumes?.includes('/home/someone/.aws:/home/node/.aws:ro'), 'the profile folder reaches the home of the image user, read-only');
+  // The backfill runs first and as another user: it needs the profile as much as the exporter does.
+  const backfill = (parse(merged) as Compose).services['backfill'];
+  t.ok(backfill?.volumes?.includes('/home/someone/.aws:/aws:ro'), 'and the backfill\'s');
+  const environment = backfill?.environment as Record<string, string | null>;
+  t.same([environment['AWS_SHARED_CREDENTIALS_FILE'], environment['AWS_CONFIG_FILE']], ['/aws/credentials', '/aws/config'], 'where the SDK finds them');
 });
 
 t.test('the four services and the one-time backfill, each image pinned to a version', async (t) => {
@@ -117,7 +122,6 @@ t.test('Prometheus scrapes the exporter service and sends alerts to the alertman
     t.equal(posix.dirname(resolved), rulesTarget, `${pattern} lands in the mounted rules folder`);
   }
   t.equal(flag('alertmanager', 'config.file'), mountOf('alertmanager', './prometheus/alertmanager.yml'), 'alertmanager reads the mounted alertmanager.yml');
-  t.ok(service('prometheus').command?.includes('--web.enable-lifecycle'), 'rules can be reloaded with POST /-/reload (docs/stack.md)');
 });
 
 t.test('Grafana: provisioned data source is the prometheus service, dashboards come from the mounted folder', async (t) => {
@@ -178,7 +182,7 @@ t.test('docs/stack.md says what the files do', async (t) => {
   const budget = /- record: (bedrock:budget_usd:monthly)\n\s+expr: vector\(/.exec(read('prometheus/rules/thresholds.yml'));
   t.ok(budget, 'the budget is a constant rule in prometheus/rules/thresholds.yml');
   t.ok(doc.includes(`record: ${budget?.[1]}`), 'the doc shows that rule');
-  t.match(doc, /curl -X POST http:\/\/localhost:9090\/-\/reload/, 'and how to reload it');
+  t.match(doc, /docker compose kill -s SIGHUP prometheus/, 'and how to reload it, with no HTTP endpoint that lets anyone do so');
   t.match(doc, /^docker build -t bedrock-usage-exporter \.$/m);
   t.match(read('Dockerfile'), /^# bedrock-usage-exporter: docker build -t bedrock-usage-exporter \.$/m, 'the Dockerfile names the same command');
 });
@@ -194,4 +198,20 @@ t.test('the backfill runs once, into the data of Prometheus, before Prometheus s
   t.ok(mounts('backfill').some((mount) => mount.target === '/etc/prometheus/rules'), 'the recording rules to evaluate over the history');
   const dependsOn = service('prometheus').depends_on ?? {};
   t.equal(dependsOn.backfill?.condition, 'service_completed_successfully', 'Prometheus starts once the backfill has finished');
+});
+
+t.test('published on loopback unless STACK_BIND_ADDRESS says otherwise; no lifecycle API', async (t) => {
+  for (const name of Object.keys(compose.services)) {
+    for (const entry of service(name).ports ?? []) t.match(entry, /^\$\{STACK_BIND_ADDRESS:-127\.0\.0\.1\}:\d+:\d+$/, `${name}: ${entry}`);
+  }
+  t.notOk(service('prometheus').command?.includes('--web.enable-lifecycle'), 'no HTTP endpoint that reloads or stops Prometheus');
+});
+
+t.test('the exporter keeps its ledger on a volume', async (t) => {
+  const environment = service('exporter').environment as string[];
+  const file = environment.find((entry) => entry.startsWith('BEDROCK_EXPORTER_LEDGER_FILE='))?.split('=')[1] ?? '';
+  const target = mountOf('exporter', 'exporter-data');
+  t.equal(posix.dirname(file), target, 'the ledger file is on the volume');
+  t.ok('exporter-data' in compose.volumes);
+  t.match(read('Dockerfile'), new RegExp(`^COPY --from=build --chown=1000:1000 /ledger ${target}$`, 'm'), 'a folder the image user owns, which a new volume copies');
 });
