@@ -95,7 +95,7 @@ t.test('unknown flags, keys and variables are rejected by name', async (t) => {
 
 t.test('unreadable or invalid files are one-line errors', async (t) => {
   t.match(failure(['--config.file', join(dir, 'missing.yml')]), /^config\.file: cannot read ".*missing\.yml": no such file or folder$/);
-  t.match(failure(['--config.file', file('bad.yml', 'refresh: [\n')]), /^config\.file: ".*bad\.yml" is not valid YAML/);
+  t.match(failure(['--config.file', file('bad.yml', 'refresh: [\n')]), /^config\.file: ".*bad\.yml" is not valid YAML: .* at line 2, column 1$/, 'the position, and no dangling colon');
   t.same(load(['--config.file', file('empty.yml', '')]).config.refresh.intervalMs, 4 * 3_600_000);
   t.equal(load(['--config.file', file('null.yml', 'web:\n  config_file: null\n')]).config.web.configFile, undefined);
 });

@@ -86,7 +86,7 @@ export class Collector {
     try {
       const days = await loadLedger(file, ledger);
       this.#savedRevision = ledger.revision;
-      logger.info({ file, days }, 'restored settled days from the ledger file');
+      if (days > 0) logger.info({ file, days }, 'restored settled days from the ledger file');
     } catch (error) {
       logger.warn({ file, err: error }, `ignoring the ledger file, it will be rewritten: ${oneLine(error)}`);
     }

@@ -113,6 +113,7 @@ export function readYamlFile(path: string, name: string): unknown {
   try {
     return parseYaml(source);
   } catch (error) {
-    return fail(name, `${JSON.stringify(path)} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    // The parser's first line ends with ":" before a picture of the line; the position is enough here.
+    return fail(name, `${JSON.stringify(path)} is not valid YAML: ${(error as Error).message.split('\n')[0]!.replace(/:$/, '')}`);
   }
 }
