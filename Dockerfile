@@ -42,11 +42,14 @@ COPY package.json ./
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --chmod=0755 docker/entrypoint.sh /usr/local/bin/docker-entrypoint-bedrock.sh
+COPY docker/healthcheck.mjs /usr/local/lib/bedrock-healthcheck.mjs
 # The image's unprivileged `node` user. Only the ledger folder is written at run time (logs go to
 # stdout), so the root filesystem can be read-only; a volume mounted there takes its owner from here.
 COPY --from=build --chown=1000:1000 /ledger /var/lib/bedrock-usage-exporter
 USER 1000:1000
 EXPOSE 9180
+# Alive when port 9180 answers, over HTTP or HTTPS, with or without the client certificate or basic
+# auth a web config asks for (docker/healthcheck.mjs).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:9180/-/healthy').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "/usr/local/lib/bedrock-healthcheck.mjs", "9180"]
 ENTRYPOINT ["/usr/local/bin/docker-entrypoint-bedrock.sh"]
