@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { main } from '../src/main.js';
 import { runCli } from './helpers/cli.js';
+import { temporaryFolder } from './helpers/temporary.js';
 
 async function call(argv: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = '';
@@ -12,7 +12,7 @@ async function call(argv: string[], env: NodeJS.ProcessEnv = {}) {
   return { code, stdout, stderr };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'bue-cli-'));
+const dir = temporaryFolder(t, 'bue-cli-');
 
 t.test('bad flags and config exit 2 with one line naming the key', async (t) => {
   t.same(await call(['--refresh.interval=often']), { code: 2, stdout: '', stderr: 'bedrock-usage-exporter: --refresh.interval: expected a duration like 90s, 30m or 4h, got "often"\n' });

@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { configHelp, loadConfig, SETTINGS } from '../src/config.js';
 import { envOf } from '../src/settings/command-line.js';
 import { parseDuration, parseListenAddress } from '../src/settings/parse.js';
 import { ConfigError } from '../src/errors.js';
+import { temporaryFolder } from './helpers/temporary.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'bue-config-'));
+const dir = temporaryFolder(t, 'bue-config-');
 const file = (name: string, body: string): string => {
   const path = join(dir, name);
   writeFileSync(path, body);

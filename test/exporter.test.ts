@@ -6,6 +6,7 @@ import { addDays, dayOf, dayStartMs, monthStart } from '../src/time.js';
 import { sumBy, type Sample } from './helpers/exposition.js';
 import { differences, isTokens, isUsage, truthBy, type Field, type Measure } from './helpers/rig.js';
 import { startStack, type Stack } from './helpers/stack.js';
+import { temporaryFolder } from './helpers/temporary.js';
 
 function sameTotals(t: Test, actual: Map<string, number>, expected: Map<string, number>, what: string): void {
   t.same(differences(actual, expected, ''), [], `${what} (${expected.size} groups)`);
@@ -106,7 +107,7 @@ t.test('a restart does not pay again for settled days (ledger.file)', async (t) 
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const file = join(mkdtempSync(join(tmpdir(), 'bue-restart-')), 'ledger.gz');
+  const file = join(temporaryFolder(t, 'bue-restart-'), 'ledger.gz');
   const first = await startStack(t, { size: 'small', pageSize: 20, flags: [`--ledger.file=${file}`] });
   t.ok(await first.exporter.collector.refresh());
   const coldPages = first.emulator.stats().requests.GetCostAndUsage ?? 0;

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import t from 'tap';
 import { startStack } from './helpers/stack.js';
+import { temporaryFolder } from './helpers/temporary.js';
 
 t.test('endpoints: healthy at once, ready after the first snapshot', async (t) => {
   const stack = await startStack(t, { size: 'tiny', faults: [{ fault: 'http_503' }] });
@@ -57,7 +58,7 @@ t.test('--web.config.file: TLS and basic auth on the real listener', async (t) =
   const { tmpdir } = await import('node:os');
   const https = await import('node:https');
   const fixtures = resolve('test/fixtures/tls');
-  const dir = mkdtempSync(join(tmpdir(), 'bue-web-'));
+  const dir = temporaryFolder(t, 'bue-web-');
   const file = join(dir, 'web.yml');
   writeFileSync(file, [
     'tls_server_config:',

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
 import { createBlocksFromOpenMetrics, createBlocksFromRules, ruleLevels } from '../../src/backfill/blocks.js';
+import { temporaryFolder } from '../helpers/temporary.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'bue-blocks-'));
+const dir = temporaryFolder(t, 'bue-blocks-');
 
 t.test('recording rules are ordered so each level reads only series of earlier levels', async (t) => {
   const levels = ruleLevels([

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
 import { CATALOGUE } from '../../dashboards/catalogue.js';
 import { metricNames } from '../../dashboards/promql.js';
 import { panelQueries, variableQueries } from '../../dashboards/queries.js';
+import { temporaryFolder } from '../helpers/temporary.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -70,7 +70,7 @@ const committed = (): Map<string, JsonDashboard> =>
 const panelsOf = (dashboard: JsonDashboard): JsonPanel[] => dashboard.panels.filter((panel) => panel.type !== 'row');
 
 t.test('the committed JSON is exactly what the generator writes, and nothing else is there', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'dashboards-'));
+  const dir = temporaryFolder(t, 'dashboards-');
   const loader = import.meta.resolve('@tapjs/typescript/import');
   const out = execFileSync(process.execPath, ['--import', loader, join(ROOT, 'dashboards', 'generate.ts'), dir], { cwd: ROOT, encoding: 'utf8' });
   t.equal(out.trim().split('\n').length, CATALOGUE.length, 'one line per file written');
@@ -87,8 +87,8 @@ t.test('the committed JSON is exactly what the generator writes, and nothing els
 
 t.test('run() writes into the folder given, else into the default one', async (t) => {
   const { run } = await import('../../dashboards/generate.js');
-  const given = mkdtempSync(join(tmpdir(), 'dashboards-given-'));
-  const fallback = mkdtempSync(join(tmpdir(), 'dashboards-default-'));
+  const given = temporaryFolder(t, 'dashboards-given-');
+  const fallback = temporaryFolder(t, 'dashboards-default-');
   t.same(await run([given], fallback), CATALOGUE.map(({ file }) => join(given, file)));
   t.same(readdirSync(fallback), []);
   t.same(await run([], fallback), CATALOGUE.map(({ file }) => join(fallback, file)));
@@ -226,7 +226,7 @@ t.test('panelQueries gives each query ready for Prometheus', async (t) => {
 });
 
 t.test('every query parses (promtool)', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'dashboard-queries-'));
+  const dir = temporaryFolder(t, 'dashboard-queries-');
   const rules = panelQueries().map((query, index) => `      - record: dashboard_query_${index}\n        expr: ${JSON.stringify(query.promql)}`);
   const file = join(dir, 'queries.yml');
   writeFileSync(file, `groups:\n  - name: dashboard-queries\n    rules:\n${rules.join('\n')}\n`);

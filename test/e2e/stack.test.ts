@@ -4,9 +4,8 @@
 // test's copy. It proves what people deploy this for: growth that should alert reaches the webhook,
 // and every dashboard panel has data.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { withVariablesReplaced } from '../../dashboards/promql.js';
@@ -19,6 +18,7 @@ import { startEmulator } from '../../src/emulator/server.js';
 import { addDays, dayOf } from '../../src/time.js';
 import { freePort, startPrometheus, waitFor } from '../helpers/prometheus.js';
 import { silentLogger } from '../helpers/stack.js';
+import { temporaryFolder } from '../helpers/temporary.js';
 
 interface Alert {
   status: string;
@@ -54,7 +54,7 @@ t.test('the stack: growth alerts reach the webhook, dashboards have data', async
   t.ok(await exporter.collector.refresh(), 'the live exporter has data');
   const exporterAddress = exporter.urls[0]!.replace('http://', '');
 
-  const work = mkdtempSync(join(tmpdir(), 'bue-stack-'));
+  const work = temporaryFolder(t, 'bue-stack-');
   const tsdb = join(work, 'data');
   const until = new Date(now.getTime() - 30 * 60_000).toISOString();
   const quiet = { write: () => true };

@@ -1,18 +1,18 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import bcrypt from 'bcryptjs';
 import t, { type Test } from 'tap';
 import { ConfigError } from '../../src/errors.js';
 import { loadWebConfig } from '../../src/web/web-config.js';
+import { temporaryFolder } from '../helpers/temporary.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
 const fixture = (name: string): string => join(fixtures, name);
 const pem = (name: string): string => readFileSync(fixture(name), 'utf8');
 const indent = (text: string): string => text.trimEnd().split('\n').map((line) => `    ${line}`).join('\n');
 
-const dir = mkdtempSync(join(tmpdir(), 'bue-web-config-'));
+const dir = temporaryFolder(t, 'bue-web-config-');
 let files = 0;
 const configFile = (body: string): string => {
   const path = join(dir, `web-${++files}.yml`);
@@ -62,7 +62,7 @@ t.test('TLS files, with the toolkit defaults', async (t) => {
 });
 
 t.test('file paths are relative to the web config file, not to the working directory', async (t) => {
-  const folder = mkdtempSync(join(tmpdir(), 'bue-web-config-relative-'));
+  const folder = temporaryFolder(t, 'bue-web-config-relative-');
   mkdirSync(join(folder, 'certs'));
   for (const name of ['server.pem', 'server-key.pem', 'ca.pem']) copyFileSync(fixture(name), join(folder, 'certs', name));
   const path = join(folder, 'web.yml');
