@@ -66,7 +66,7 @@ t.test('the stack: growth alerts reach the webhook, dashboards have data', async
   const config = join(work, 'prometheus');
   cpSync('prometheus', config, { recursive: true });
   const rewrite = (file: string, edit: (text: string) => string) => writeFileSync(file, edit(readFileSync(file, 'utf8')));
-  rewrite(join(config, 'alertmanager.yml'), (text) => text.replace('http://127.0.0.1:9099/', webhookUrl).replace(/group_wait: \S+/g, 'group_wait: 1s'));
+  rewrite(join(config, 'alertmanager.yml'), (text) => text.replace('  - name: default\n', `  - name: default\n    webhook_configs:\n      - url: ${webhookUrl}\n        send_resolved: true\n`).replace(/group_wait: \S+/g, 'group_wait: 1s'));
   rewrite(join(config, 'prometheus.yml'), (text) => text
     .replace('exporter:9180', exporterAddress)
     .replace('alertmanager:9093', `127.0.0.1:${alertmanagerPort}`)
