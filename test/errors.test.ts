@@ -1,16 +1,15 @@
 // The catalogue of errors: its texts, the one line a command ends with, and the checks that files can
 // be written before paid work. The failures a user meets through the binary are in test/failures/.
-import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { classifyAwsError } from '../src/cost-explorer/aws-errors.js';
 import { AwsError, EXIT_CODES, FileError, ListenError, oneLine } from '../src/errors.js';
 import { checkWritable, writing } from '../src/files.js';
 import { failure, main } from '../src/main.js';
+import { temporaryFolder } from './helpers/temporary.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'bue-errors-'));
-t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const dir = temporaryFolder(t, 'bue-errors-');
 const aFile = join(dir, 'a-file');
 writeFileSync(aFile, '');
 

@@ -2,8 +2,6 @@
 // does not wait for it. The hang is the one a user met: ledger file I/O that never returns (here a
 // FIFO where the ledger's temporary file goes, which blocks the write until a reader comes).
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { SHUTDOWN_DEADLINE_MS } from '../src/commands/shutdown.js';
@@ -11,9 +9,9 @@ import { generateDataset } from '../src/emulator/dataset.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { dayOf } from '../src/time.js';
 import { runCli } from './helpers/cli.js';
+import { temporaryFolder } from './helpers/temporary.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'bue-shutdown-'));
-t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const dir = temporaryFolder(t, 'bue-shutdown-');
 
 /** Runs serve until its first refresh hangs saving the ledger, then hands the process to `act`. */
 async function serveWithHungLedger(t: Test, name: string, act: (child: ChildProcess) => void) {

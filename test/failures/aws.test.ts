@@ -1,6 +1,4 @@
 // AWS out of reach or refusing who we are: one line, exit 4, before anything is written.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { generateDataset } from '../../src/emulator/dataset.js';
@@ -8,15 +6,16 @@ import { startEmulator } from '../../src/emulator/server.js';
 import { EXIT_CODES } from '../../src/errors.js';
 import { dayOf } from '../../src/time.js';
 import { runCli } from '../helpers/cli.js';
-import { closedPort, lastLine, offline } from '../helpers/failures.js';
+import { lastLine, offline } from '../helpers/failures.js';
+import { freePort } from '../helpers/prometheus.js';
+import { temporaryFolder } from '../helpers/temporary.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'bue-failures-aws-'));
-t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const dir = temporaryFolder(t, 'bue-failures-aws-');
 
 t.test('backfill with Cost Explorer unreachable exits 4 before it writes anything', async (t) => {
   const output = join(dir, 'unreachable');
   const result = await runCli(['backfill', `--output=${output}`, '--collection.services=Amazon Bedrock'], {
-    env: { ...offline, AWS_ENDPOINT_URL_COST_EXPLORER: `http://127.0.0.1:${await closedPort()}` },
+    env: { ...offline, AWS_ENDPOINT_URL_COST_EXPLORER: `http://127.0.0.1:${await freePort()}` },
   });
   t.equal(result.code, EXIT_CODES.aws);
   t.match(lastLine(t, result), /^bedrock-usage-exporter: Cost Explorer is unreachable \(ECONNREFUSED: .*\); check the network or proxy, and AWS_ENDPOINT_URL_COST_EXPLORER if set$/);

@@ -1,7 +1,6 @@
 // Files a user names: a web config that cannot be read stops serve with one line (exit 2); a corrupt
 // ledger file costs a warning and a re-read, never the start.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { generateDataset } from '../../src/emulator/dataset.js';
@@ -9,13 +8,14 @@ import { startEmulator } from '../../src/emulator/server.js';
 import { EXIT_CODES } from '../../src/errors.js';
 import { dayOf } from '../../src/time.js';
 import { runCli } from '../helpers/cli.js';
-import { closedPort, lastLine, offline } from '../helpers/failures.js';
+import { lastLine, offline } from '../helpers/failures.js';
+import { freePort } from '../helpers/prometheus.js';
+import { temporaryFolder } from '../helpers/temporary.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'bue-failures-files-'));
-t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const dir = temporaryFolder(t, 'bue-failures-files-');
 
 t.test('a web config that cannot be read, or names a certificate that cannot: exit 2 before listening', async (t) => {
-  const env = { ...offline, AWS_ENDPOINT_URL_COST_EXPLORER: `http://127.0.0.1:${await closedPort()}` };
+  const env = { ...offline, AWS_ENDPOINT_URL_COST_EXPLORER: `http://127.0.0.1:${await freePort()}` };
   const missing = join(dir, 'missing.yml');
   const none = await runCli(['--web.listen-address=127.0.0.1:0', `--web.config.file=${missing}`], { env });
   t.equal(none.code, EXIT_CODES.config);

@@ -1,8 +1,7 @@
 // The programs backfill runs: missing, or failing part-way. Exit 5 (2 for rule files promtool
 // rejects) before any paid request, and no temporary folder left behind.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { generateDataset } from '../../src/emulator/dataset.js';
@@ -10,16 +9,17 @@ import { startEmulator } from '../../src/emulator/server.js';
 import { EXIT_CODES } from '../../src/errors.js';
 import { addDays, dayOf } from '../../src/time.js';
 import { runCli } from '../helpers/cli.js';
-import { closedPort, lastLine, offline } from '../helpers/failures.js';
+import { lastLine, offline } from '../helpers/failures.js';
+import { freePort } from '../helpers/prometheus.js';
+import { temporaryFolder } from '../helpers/temporary.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'bue-failures-tools-'));
-t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const dir = temporaryFolder(t, 'bue-failures-tools-');
 
 t.test('backfill --tsdb without promtool, --rules without prometheus or with bad rules: exit 5 or 2 before any request', async (t) => {
   const onlyPromtool = join(dir, 'only-promtool');
   mkdirSync(onlyPromtool);
   symlinkSync(execFileSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).trim(), join(onlyPromtool, 'promtool'));
-  const unreachable = `http://127.0.0.1:${await closedPort()}`;
+  const unreachable = `http://127.0.0.1:${await freePort()}`;
   const tsdb = join(dir, 'tsdb');
   const noPromtool = await runCli(['backfill', `--tsdb=${tsdb}`], { env: { ...offline, PATH: join(dir, 'empty'), AWS_ENDPOINT_URL_COST_EXPLORER: unreachable } });
   t.equal(noPromtool.code, EXIT_CODES.tool);

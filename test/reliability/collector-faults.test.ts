@@ -1,8 +1,7 @@
 // Faults around the refresh rather than in Cost Explorer's answers: a day left out of an answer, a
 // ledger file that cannot be written, a stop while a request hangs (and what was read is saved), a
 // source that throws anything.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { Collector } from '../../src/pipeline/collector.js';
@@ -16,6 +15,7 @@ import { sourcesFor } from '../../src/sources/index.js';
 import { addDays, dayOf, eachDay } from '../../src/time.js';
 import { parseExposition } from '../helpers/exposition.js';
 import { capturingLogger, dataPart, startProxy, startRig, truthDifferences, until, watchProcess } from '../helpers/rig.js';
+import { temporaryFolder } from '../helpers/temporary.js';
 
 const HOUR = 3_600_000;
 const watcher = watchProcess();
@@ -48,8 +48,7 @@ t.test('a day Cost Explorer leaves out of its answer is read again next time', a
 });
 
 t.test('a ledger file that can no longer be written costs a warning, not the refresh', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'bue-ledger-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = temporaryFolder(t, 'bue-ledger-');
   const { logger, lines } = capturingLogger('info');
   const rig = await startRig({ size: 'small', logger, flags: [`--ledger.file=${join(dir, 'not-a-folder', 'ledger.gz')}`] });
   t.teardown(() => rig.close());
@@ -81,8 +80,7 @@ t.test('stopping while a request hangs: the refresh is abandoned and nothing is 
 });
 
 t.test('stopping mid-refresh saves the settled days already read', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'bue-ledger-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = temporaryFolder(t, 'bue-ledger-');
   const file = join(dir, 'ledger.gz');
   const { config } = loadConfig(['--collection.services=Answers,Hangs', '--collection.lookback-days=10'], {});
   const today = dayOf(Date.now());

@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { temporaryFolder } from '../helpers/temporary.js';
 
 // docker/entrypoint.sh run by the machine's POSIX sh, with a stand-in `node` on PATH that prints the
 // arguments it was given: which command the container would start, in each situation.
@@ -10,19 +10,10 @@ import t from 'tap';
 const ROOT = join(import.meta.dirname, '..', '..');
 const SCRIPT = join(ROOT, 'docker', 'entrypoint.sh');
 
-const made: string[] = [];
-t.teardown(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-/** A temporary folder, removed when the tests end. */
-const temporary = (prefix: string): string => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
-
-const bin = temporary('entrypoint-bin-');
+const bin = temporaryFolder(t, 'entrypoint-bin-');
 writeFileSync(join(bin, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
 
-function start(env: Record<string, string>, args: string[] = [], home = temporary('entrypoint-home-')) {
+function start(env: Record<string, string>, args: string[] = [], home = temporaryFolder(t, 'entrypoint-home-')) {
   const result = spawnSync('sh', [SCRIPT, ...args], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: home, ...env }, encoding: 'utf8' });
   return { status: result.status, argv: result.stdout.trim().split('\n'), said: result.stderr };
 }
@@ -55,12 +46,12 @@ t.test('any source of AWS credentials: the exporter on the real account', async 
 
 t.test('a mounted ~/.aws counts when it holds a credentials or config file', async (t) => {
   for (const file of ['credentials', 'config']) {
-    const home = temporary('entrypoint-home-');
+    const home = temporaryFolder(t, 'entrypoint-home-');
     mkdirSync(join(home, '.aws'));
     writeFileSync(join(home, '.aws', file), '[default]\nregion = us-east-1\n');
     t.equal(start({}, [], home).argv[1], 'serve', `~/.aws/${file}`);
   }
-  const empty = temporary('entrypoint-home-');
+  const empty = temporaryFolder(t, 'entrypoint-home-');
   mkdirSync(join(empty, '.aws'));
   writeFileSync(join(empty, '.aws', 'credentials'), '');
   t.equal(start({}, [], empty).argv[1], 'demo', 'an empty ~/.aws/credentials does not');
@@ -79,7 +70,7 @@ t.test('flags are passed on; an explicit command is run as given', async (t) => 
 });
 
 t.test('backfill-once: history into the data volume once, then never again', async (t) => {
-  const tsdb = temporary('entrypoint-tsdb-');
+  const tsdb = temporaryFolder(t, 'entrypoint-tsdb-');
   const demo = start({ BACKFILL_TSDB: tsdb }, ['backfill-once']);
   t.equal(demo.status, 0);
   t.match(demo.said, /no AWS credentials: backfilling 35 days of the demo organization/);
@@ -94,16 +85,16 @@ t.test('backfill-once: history into the data volume once, then never again', asy
   t.same(again.argv, [''], 'a restart runs nothing');
   t.match(again.said, /already backfilled/);
 
-  const real = temporary('entrypoint-tsdb-');
+  const real = temporaryFolder(t, 'entrypoint-tsdb-');
   const account = start({ BACKFILL_TSDB: real, AWS_PROFILE: 'billing' }, ['backfill-once', '--dry-run']);
   t.same(account.argv, ['/app/dist/cli.js', 'backfill', `--tsdb=${real}`, '--rules=/etc/prometheus/rules/recording.yml', '--dry-run'], 'the whole window of the real account; extra flags passed on');
 });
 
 t.test('backfill-once: a failed backfill leaves no marker, and lets Prometheus start', async (t) => {
-  const failing = temporary('entrypoint-bin-');
+  const failing = temporaryFolder(t, 'entrypoint-bin-');
   writeFileSync(join(failing, 'node'), '#!/bin/sh\ncase " $* " in *" backfill "*) exit 1;; esac\nexit 0\n', { mode: 0o755 });
   for (const [route, env] of [['credentials', { AWS_PROFILE: 'x' }], ['demo', {}]] as const) {
-    const tsdb = temporary('entrypoint-tsdb-');
+    const tsdb = temporaryFolder(t, 'entrypoint-tsdb-');
     const result = spawnSync('sh', [SCRIPT, 'backfill-once'], { env: { PATH: `${failing}:/usr/bin:/bin`, HOME: tsdb, BACKFILL_TSDB: tsdb, ...env }, encoding: 'utf8' });
     t.equal(result.status, 0, `${route}: Prometheus waits for a successful end`);
     t.match(result.stderr, /the history was not loaded .*the next 'docker compose up' tries again/, `${route}: and it says so`);

@@ -2,19 +2,18 @@
 // of web config a user may give it: alive whatever the config asks of a client, dead when nothing
 // answers.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { startRig } from '../helpers/rig.js';
+import { temporaryFolder } from '../helpers/temporary.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = (name: string): string => join(ROOT, 'test', 'fixtures', 'tls', name);
-const dir = mkdtempSync(join(tmpdir(), 'bue-healthcheck-'));
-t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const dir = temporaryFolder(t, 'bue-healthcheck-');
 
 /** The exit code of the health check against `port`. */
 const check = (port: number): Promise<number> =>
