@@ -3,7 +3,7 @@ import type { BackfillFlags } from './commands/backfill.js';
 import { configHelp, loadConfig } from './config.js';
 import { helpText } from './settings/command-line.js';
 import { ConfigError, EXIT_CODES, ExporterError, oneLine } from './errors.js';
-import { checkWritable } from './files.js';
+import { checkLedgerFile } from './cost-explorer/ledger-file.js';
 import { createLogger } from './log.js';
 import { VERSION } from './version.js';
 import { loadWebConfig } from './web/web-config.js';
@@ -94,7 +94,7 @@ async function dispatch(argv: string[], io: Io, run: RunState): Promise<number> 
   switch (command) {
     case 'check-config':
       if (commandLine.config.web.configFile !== undefined) loadWebConfig(commandLine.config.web.configFile);
-      if (commandLine.config.ledger.file !== undefined) await checkWritable('the ledger file', commandLine.config.ledger.file, 'file');
+      await checkLedgerFile(commandLine.config.ledger.file);
       io.stdout.write(`configuration OK${commandLine.configFile ? ` (${commandLine.configFile})` : ''}\n`);
       return 0;
     case 'backfill':

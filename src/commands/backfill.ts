@@ -11,7 +11,7 @@ import { flagOf, setting, type Groups, type Values } from '../settings/command-l
 import { bool, fail, optionalPath, optionalText, parseDuration, text, textList, type Parser } from '../settings/parse.js';
 import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
-import { loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
+import { checkLedgerFile, loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
 import { ConfigError } from '../errors.js';
 import { checkWritable, writing } from '../files.js';
 import { createLogger } from '../log.js';
@@ -105,7 +105,7 @@ async function writeFileInChunks<T>(file: string, produce: (write: (chunk: strin
 
 /** Everything backfill will write to and run, checked before it pays for a request. */
 async function checkPrerequisites(options: BackfillOptions, ledgerFile: string | undefined): Promise<void> {
-  if (ledgerFile !== undefined) await checkWritable('the ledger file', ledgerFile, 'file');
+  await checkLedgerFile(ledgerFile);
   if (options.output !== undefined) await checkWritable('the output folder', options.output, 'folder');
   if (options.tsdb !== undefined) {
     await checkWritable('the TSDB folder', options.tsdb, 'folder');

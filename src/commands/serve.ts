@@ -5,8 +5,8 @@ import { flagOf } from '../settings/command-line.js';
 import { parseListenAddress } from '../settings/parse.js';
 import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
+import { checkLedgerFile } from '../cost-explorer/ledger-file.js';
 import { ListenError } from '../errors.js';
-import { checkWritable } from '../files.js';
 import type { Logger } from '../log.js';
 import { HealthMetrics } from '../metrics/health.js';
 import { Collector } from '../pipeline/collector.js';
@@ -33,7 +33,7 @@ export interface ExporterOverrides {
 
 /** Builds and starts everything `serve` runs: collector loop and one HTTP listener per address. */
 export async function startExporter(config: Config, logger: Logger, overrides: ExporterOverrides = {}): Promise<Exporter> {
-  if (config.ledger.file !== undefined) await checkWritable('the ledger file', config.ledger.file, 'file');
+  await checkLedgerFile(config.ledger.file);
   const web = config.web.configFile === undefined ? undefined : new WebConfigReloader(config.web.configFile, logger);
   const health = new HealthMetrics(VERSION, { processMetrics: overrides.processMetrics ?? !config.web.disableExporterMetrics });
   const source = new CostExplorerSource(sourceOptions(config, (operation, outcome) => health.countRequest(operation, outcome), overrides));

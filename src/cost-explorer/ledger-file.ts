@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import { checkWritable } from '../files.js';
 import { isDay } from '../time.js';
 import type { DayEntry, Ledger, LedgerRow } from './ledger.js';
 
@@ -16,6 +17,11 @@ const gunzipAsync = promisify(gunzip);
 
 // The account's name is last and only there when known (files written before names had none).
 type StoredRow = [account: string, service: string, usageType: string, cost: number, quantity: number, unit: string, accountName?: string];
+
+/** Throws FileError unless the ledger file, when one is set, can be written: checked before paid reads. */
+export async function checkLedgerFile(path: string | undefined): Promise<void> {
+  if (path !== undefined) await checkWritable('the ledger file', path, 'file');
+}
 
 export async function saveLedger(path: string, ledger: Ledger): Promise<number> {
   const settled = ledger.entries().filter((entry) => entry.settled);
