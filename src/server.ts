@@ -61,7 +61,10 @@ export function acceptsGzip(header: string | undefined): boolean {
   return (weights.get('gzip') ?? weights.get('*') ?? 0) > 0;
 }
 
-/** The HTTP face of the exporter. Every answer is built from memory: no route ever calls AWS. */
+/**
+ * The HTTP face of the exporter. Every answer is built from memory: no route ever calls AWS. A factory,
+ * not a plugin: it sets what only the Fastify instance can (https, timeouts, connection limits).
+ */
 export function buildApp(options: AppOptions): FastifyInstance {
   const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const server = { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs, maxHeaderSize: limits.maxHeaderBytes };

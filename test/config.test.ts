@@ -85,6 +85,7 @@ t.test('unknown flags, keys and variables are rejected by name', async (t) => {
   t.match(failure(['--config.file', file('section.yml', 'nonsense:\n  a: 1\n')]), /^nonsense\.a: unknown key/);
   t.match(failure(['--config.file', file('scalar.yml', 'refresh: 4h\n')]), /^refresh: expected a mapping/);
   t.match(failure(['--config.file', file('scalar2.yml', 'bogus: 4h\n')]), /^bogus: unknown key/);
+  t.match(failure(['--config.file', file('alias.yml', '&a [*a]\n')]), /^config\.file: expected a mapping, got a value that contains itself$/, 'a list that holds itself');
   t.match(failure(['--config.file', file('list.yml', '- a\n')]), /^config\.file: expected a mapping/);
   t.match(failure(['--config.file', file('types.yml', 'collection:\n  services: 3\n')]), /^collection\.services: expected a list/);
   t.match(failure(['--config.file', file('item.yml', 'collection:\n  services: [[1]]\n')]), /^collection\.services\[0\]: expected a non-empty string/);

@@ -4,7 +4,7 @@ import { ConfigError, ListenError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { dayOf } from '../time.js';
 import { flagOf, helpText, readCommandLine, setting, type Groups, type Values } from '../settings/command-line.js';
-import { bool, fail, listenAddress, oneOf, optionalPath, parseListenAddress, textList, wholeNumber, type Parser } from '../settings/parse.js';
+import { bool, fail, listenAddress, oneOf, optional, optionalPath, parseListenAddress, textList, wholeNumber, type Parser } from '../settings/parse.js';
 import type { Size } from './catalogue.js';
 import { generateDataset, loadDataset, type Dataset } from './dataset.js';
 import { FAULTS, FaultRuleError, parseFaultSpec, type FaultRule } from './faults.js';
@@ -27,8 +27,6 @@ const fault: Parser<FaultRule[]> = (raw, name) =>
       return fail(name, (error as FaultRuleError).message);
     }
   });
-
-const optional = <T>(parse: Parser<T>): Parser<T | undefined> => (raw, name) => (raw === undefined ? undefined : parse(raw, name));
 
 /** The emulator's flags; it logs with the exporter's log settings. */
 export const EMULATOR_SETTINGS = {

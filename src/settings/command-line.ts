@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { fail, readYamlFile, type Parser } from './parse.js';
+import { child, fail, mapping, readYamlFile, type Parser } from './parse.js';
 
 // Each setting is declared once, with everything a user sees of it: its flag, environment variable,
 // file key, type (its parser), default and one line of help. Commands read their settings through
@@ -108,15 +108,12 @@ function readConfigFile(file: string, settings: Array<Setting<unknown>>): Map<st
   const document = readYamlFile(file, 'config.file');
   const keys = new Set(settings.filter((setting) => !isCommandFlag(setting)).map((setting) => setting.key));
   const values = new Map<string, unknown>();
-  if (document === null || document === undefined) return values;
-  if (typeof document !== 'object' || Array.isArray(document)) fail('config.file', 'expected a mapping of sections');
-  for (const [section, body] of Object.entries(document as Record<string, unknown>)) {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      if (![...keys].some((key) => key.startsWith(`${section}.`))) fail(section, 'unknown key');
-      fail(section, 'expected a mapping');
-    }
-    for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
-      const key = `${section}.${name}`;
+  for (const [section, body] of Object.entries(mapping(document, 'config.file'))) {
+    // A mapping under an unknown section is named by its first key, which says more than the section.
+    const isMapping = typeof body === 'object' && body !== null && !Array.isArray(body);
+    if (!isMapping && ![...keys].some((key) => key.startsWith(`${section}.`))) fail(section, 'unknown key');
+    for (const [name, value] of Object.entries(mapping(body, section))) {
+      const key = child(section, name);
       if (!keys.has(key)) fail(key, 'unknown key');
       values.set(key, value);
     }

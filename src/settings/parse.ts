@@ -15,7 +15,21 @@ export const fail = (name: string, problem: string): never => {
   throw new ConfigError(`${shown(name)}: ${problem}`);
 };
 
-const show = (raw: unknown): string => String(JSON.stringify(raw));
+export const show = (raw: unknown): string => {
+  try {
+    return String(JSON.stringify(raw));
+  } catch {
+    return 'a value that contains itself'; // a YAML alias inside its own anchor: &a [*a]
+  }
+};
+
+const isUnset = (raw: unknown): boolean => raw === '' || raw === null || raw === undefined;
+
+/** Blank, null or absent reads as unset, as in the exporter-toolkit's files. */
+export const optional = <T>(parse: Parser<T>): Parser<T | undefined> => (raw, name) => (isUnset(raw) ? undefined : parse(raw, name));
+
+/** The name of `key` inside the mapping called `parent` ('' for a file's top level). */
+export const child = (parent: string, key: string): string => (parent === '' ? key : `${parent}.${key}`);
 
 export const text: Parser<string> = (raw, name) => {
   if (typeof raw === 'number') return String(raw);
@@ -23,7 +37,7 @@ export const text: Parser<string> = (raw, name) => {
   return raw;
 };
 
-export const optionalText: Parser<string | undefined> = (raw, name) => (raw === '' || raw === null || raw === undefined ? undefined : text(raw, name));
+export const optionalText = optional(text);
 
 /** A file or folder path; unset when blank. A NUL byte, which no file system takes, is refused here. */
 export const optionalPath: Parser<string | undefined> = (raw, name) => {
@@ -32,11 +46,16 @@ export const optionalPath: Parser<string | undefined> = (raw, name) => {
   return path;
 };
 
-export const textList: Parser<string[]> = (raw, name) => {
-  if (typeof raw === 'string') return raw.split(',').map((item) => item.trim()).filter(Boolean);
-  if (!Array.isArray(raw)) return fail(name, `expected a list of strings, got ${show(raw)}`);
-  return raw.map((item, index) => text(item, `${name}[${index}]`));
+/** A YAML list; absent or null reads as empty. */
+export const list = <T>(item: Parser<T>): Parser<T[]> => (raw, name) => {
+  if (raw === null || raw === undefined) return [];
+  if (!Array.isArray(raw)) return fail(name, `expected a list, got ${show(raw)}`);
+  return raw.map((value, index) => item(value, `${name}[${index}]`));
 };
+
+/** A list of strings, which a flag or variable gives comma-separated. */
+export const textList: Parser<string[]> = (raw, name) =>
+  typeof raw === 'string' ? raw.split(',').map((item) => item.trim()).filter(Boolean) : list(text)(raw, name);
 
 export const bool: Parser<boolean> = (raw, name) => {
   if (typeof raw === 'boolean') return raw;
@@ -101,6 +120,36 @@ export const listenAddresses: Parser<string[]> = (raw, name) => {
   for (const address of list) listenAddress(address, name);
   return list;
 };
+
+export type Mapping = Record<string, unknown>;
+
+/** A YAML mapping; absent or null reads as empty. */
+export const mapping: Parser<Mapping> = (raw, name) => {
+  if (raw === null || raw === undefined) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) return fail(name, `expected a mapping, got ${show(raw)}`);
+  return raw as Mapping;
+};
+
+/** A mapping whose keys must all be known; `refused` names keys of the format this program does not take, and why. */
+export const section = (known: readonly string[], refused: ReadonlyMap<string, string> = new Map()): Parser<Mapping> => (raw, name) => {
+  const values = mapping(raw, name);
+  for (const key of Object.keys(values)) {
+    const refusal = refused.get(key);
+    if (refusal !== undefined) fail(child(name, key), refusal);
+    if (!known.includes(key)) fail(child(name, key), 'unknown key');
+  }
+  return values;
+};
+
+/** Runs `read` on the content of the file set by `setting`, so that every problem starts with that setting's name. */
+export function inFile<T>(setting: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(`${setting}: ${error.message}`);
+    throw error;
+  }
+}
 
 /** A YAML file a user named with the setting `name` (--config.file, --web.config.file), parsed. */
 export function readYamlFile(path: string, name: string): unknown {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SecureVersion } from 'node:tls';
 import { fileProblem } from '../errors.js';
-import { fail, optionalBoolean, optionalString, section, show, stringList } from './web-config-fields.js';
+import { bool, fail, optional, optionalText, list, section, show, text } from '../settings/parse.js';
 
 // `tls_server_config` of the exporter-toolkit web config, turned into the options node:https (and so
 // Fastify's `https`) takes. Names and defaults follow the toolkit's Go code; what Node cannot honour is
@@ -84,8 +84,8 @@ function pick<T>(table: ReadonlyMap<string, T>, raw: unknown, name: string): T {
 
 /** PEM text given inline (`cert`) or as a file (`cert_file`, relative to the web config's folder); one of them is needed. */
 function pem(values: Record<string, unknown>, inline: string, file: string, baseDir: string, required: boolean, files: string[]): { text: string; from: string } | undefined {
-  const text = optionalString(values[inline], key(inline));
-  const path = optionalString(values[file], key(file));
+  const text = optionalText(values[inline], key(inline));
+  const path = optionalText(values[file], key(file));
   if (text !== undefined && path !== undefined) return fail(key(inline), `set ${inline} or ${file}, not both`);
   if (text !== undefined) return { text, from: key(inline) };
   if (path === undefined) return required ? fail(key(file), `required to serve TLS (or ${inline} with inline PEM)`) : undefined;
@@ -123,7 +123,7 @@ function caBundle(text: string, from: string): string[] {
 
 /** Undefined when the section is absent or empty: plain HTTP. */
 export function parseTlsServerConfig(raw: unknown, baseDir: string): TlsSettings | undefined {
-  const values = section(raw, SECTION, KEYS, UNSUPPORTED);
+  const values = section(KEYS, UNSUPPORTED)(raw, SECTION);
   if (!Object.values(values).some((value) => value !== null && value !== undefined && value !== '')) return undefined;
 
   const files: string[] = [];
@@ -134,7 +134,7 @@ export function parseTlsServerConfig(raw: unknown, baseDir: string): TlsSettings
     fail(keyPem.from, `does not match the certificate in ${cert.from}`);
   }
 
-  const clientAuth = pick(CLIENT_AUTH, optionalString(values.client_auth_type, key('client_auth_type')) ?? 'NoClientCert', key('client_auth_type'));
+  const clientAuth = pick(CLIENT_AUTH, optionalText(values.client_auth_type, key('client_auth_type')) ?? 'NoClientCert', key('client_auth_type'));
   if (clientCa && clientAuth === 'NoClientCert') fail(key('client_auth_type'), `must be set when ${clientCa.from} is (client CAs without a client auth policy)`);
 
   const version = (name: string, fallback: string): SecureVersion => pick(VERSIONS, values[name] ?? fallback, key(name));
@@ -142,10 +142,10 @@ export function parseTlsServerConfig(raw: unknown, baseDir: string): TlsSettings
   const maxVersion = version('max_version', 'TLS13');
   if (VERSION_ORDER.indexOf(minVersion) > VERSION_ORDER.indexOf(maxVersion)) fail(key('min_version'), 'must not be above max_version');
 
-  const ciphers = stringList(values.cipher_suites, key('cipher_suites')).map((name, index) =>
+  const ciphers = list(text)(values.cipher_suites, key('cipher_suites')).map((name, index) =>
     CIPHER_SUITES.get(name) ?? fail(`${key('cipher_suites')}[${index}]`, `unknown or insecure cipher suite ${show(name)}; use Go's names from tls.CipherSuites(), e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`),
   );
-  const curves = stringList(values.curve_preferences, key('curve_preferences')).map((name, index) =>
+  const curves = list(text)(values.curve_preferences, key('curve_preferences')).map((name, index) =>
     CURVES.get(name) ?? fail(`${key('curve_preferences')}[${index}]`, `expected one of ${[...CURVES.keys()].join(', ')}, got ${show(name)}`),
   );
 
@@ -154,7 +154,7 @@ export function parseTlsServerConfig(raw: unknown, baseDir: string): TlsSettings
     key: keyPem.text,
     minVersion,
     maxVersion,
-    honorCipherOrder: optionalBoolean(values.prefer_server_cipher_suites, key('prefer_server_cipher_suites')) ?? true,
+    honorCipherOrder: optional(bool)(values.prefer_server_cipher_suites, key('prefer_server_cipher_suites')) ?? true,
     requestCert: clientAuth !== 'NoClientCert',
     rejectUnauthorized: clientAuth === 'RequireAndVerifyClientCert',
   };

@@ -1,7 +1,6 @@
 import { dirname, resolve } from 'node:path';
-import { readYamlFile } from '../settings/parse.js';
+import { bool, fail, inFile, mapping, optional, readYamlFile, section, show } from '../settings/parse.js';
 import { parseTlsServerConfig, type ClientAuthType, type TlsServerOptions } from './tls-config.js';
-import { fail, mapping, optionalBoolean, section, show } from './web-config-fields.js';
 
 export type { ClientAuthType, TlsServerOptions };
 
@@ -71,16 +70,19 @@ function parseHeaders(raw: unknown): Record<string, string> {
  */
 export function loadWebConfig(path: string): WebConfig {
   const absolute = resolve(path);
-  const top = section(readYamlFile(path, 'web.config.file'), '', TOP_KEYS, UNSUPPORTED);
-  const http = section(top.http_server_config, 'http_server_config', HTTP_KEYS);
-  const tls = parseTlsServerConfig(top.tls_server_config, dirname(absolute));
-  const config: WebConfig = {
-    clientAuth: tls?.clientAuth ?? 'NoClientCert',
-    http2: optionalBoolean(http.http2, 'http_server_config.http2') ?? true,
-    basicAuthUsers: parseUsers(top.basic_auth_users),
-    headers: parseHeaders(http.headers),
-    files: [absolute, ...(tls?.files ?? [])],
-  };
-  if (tls) config.tls = tls.options;
-  return config;
+  const document = mapping(readYamlFile(path, 'web.config.file'), 'web.config.file');
+  return inFile('web.config.file', () => {
+    const top = section(TOP_KEYS, UNSUPPORTED)(document, '');
+    const http = section(HTTP_KEYS)(top.http_server_config, 'http_server_config');
+    const tls = parseTlsServerConfig(top.tls_server_config, dirname(absolute));
+    const config: WebConfig = {
+      clientAuth: tls?.clientAuth ?? 'NoClientCert',
+      http2: optional(bool)(http.http2, 'http_server_config.http2') ?? true,
+      basicAuthUsers: parseUsers(top.basic_auth_users),
+      headers: parseHeaders(http.headers),
+      files: [absolute, ...(tls?.files ?? [])],
+    };
+    if (tls) config.tls = tls.options;
+    return config;
+  });
 }
