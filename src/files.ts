@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { open, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { FileError } from './errors.js';
@@ -48,5 +50,18 @@ export async function writing<T>(what: string, path: string, operation: Promise<
     return await operation;
   } catch (error) {
     throw typeof (error as NodeJS.ErrnoException).syscall === 'string' ? new FileError(what, path, error as NodeJS.ErrnoException) : error;
+  }
+}
+
+/** Writes what `produce` hands over to `file`, waiting when the disk is slower than the producer. */
+export async function writeFileInChunks<T>(file: string, produce: (write: (chunk: string) => Promise<void> | void) => Promise<T>): Promise<T> {
+  const stream = createWriteStream(file);
+  // `once` rejects when the stream fails (it cannot open, the disk is full) while it waits.
+  const closed = once(stream, 'close');
+  try {
+    return await produce((chunk) => (stream.write(chunk) ? undefined : once(stream, 'drain').then(() => undefined)));
+  } finally {
+    stream.end();
+    await closed;
   }
 }

@@ -39,7 +39,7 @@ t.test('check-config, --version and --help', async (t) => {
 });
 
 t.test('backfill flags are validated before anything is read', async (t) => {
-  t.same(await call(['backfill', '--step=1h']), { code: 2, stdout: '', stderr: 'bedrock-usage-exporter: --step: expected a duration from 1s to 4m50s (below Prometheus\' 5m lookback), got "1h"\n' });
+  t.same(await call(['backfill', '--lookback-delta=1h1ms']), { code: 2, stdout: '', stderr: 'bedrock-usage-exporter: --lookback-delta: expected whole seconds, got "1h1ms"\n' });
   t.equal((await call(['backfill', '--bogus'])).code, 2);
   const help = (await call(['backfill', '--help'])).stdout;
   t.match(help, /^Backfill:\n  --from\n      first day to read; default the oldest day Cost Explorer keeps/m, 'backfill --help describes its own flags');

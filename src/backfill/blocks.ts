@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, ToolError } from '../errors.js';
+import { writeFileInChunks } from '../files.js';
 import { renderLabels } from '../sources/series.js';
+import { DAY_MS } from '../time.js';
+import { SAMPLE_LEAD_MS } from './history.js';
 
 // Prometheus' own tools turn the backfill into blocks: promtool for the samples; for the recording
 // rules, a temporary Prometheus on those blocks evaluates them, and promtool stores the results.
@@ -122,7 +125,7 @@ export function ruleLevels(documents: readonly unknown[]): RecordingRule[][] {
   return levels;
 }
 
-async function withTemporaryPrometheus<T>(tsdb: string, work: string, binary: string, readyTimeoutMs: number, use: (url: string) => Promise<T>): Promise<T> {
+async function withTemporaryPrometheus<T>(tsdb: string, work: string, binary: string, lookbackDeltaMs: number, readyTimeoutMs: number, use: (url: string) => Promise<T>): Promise<T> {
   const config = join(work, 'prometheus.yml');
   await writeFile(config, 'global:\n  evaluation_interval: 1m\n');
   const port = await freePort();
@@ -132,6 +135,7 @@ async function withTemporaryPrometheus<T>(tsdb: string, work: string, binary: st
     `--storage.tsdb.path=${tsdb}`,
     `--web.listen-address=127.0.0.1:${port}`,
     '--storage.tsdb.retention.time=100y',
+    `--query.lookback-delta=${lookbackDeltaMs}ms`,
   ], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => {
     server.once('exit', () => resolve());
@@ -163,65 +167,66 @@ interface Matrix {
 const MAX_POINTS = 10_000;
 
 /**
- * One recording rule evaluated every `stepMs` over [startMs, endMs), as OpenMetrics sample lines
- * added to `periods` under the FILE_DAYS-long period of their timestamp.
+ * One recording rule evaluated at the history's sample times in [startMs, endMs), handed to `write`
+ * series by series as OpenMetrics sample lines. Resolves to the number of samples.
  */
-async function evaluate(url: string, rule: RecordingRule, startMs: number, endMs: number, stepMs: number, periods: Map<string, string[]>): Promise<void> {
-  const series = new Map<string, Array<[number, string]>>();
-  for (let from = startMs; from < endMs; from += MAX_POINTS * stepMs) {
-    const to = Math.min(endMs - 1, from + (MAX_POINTS - 1) * stepMs);
-    const params = new URLSearchParams({ query: rule.expr, start: String(from / 1000), end: String(to / 1000), step: String(stepMs / 1000) });
+async function evaluate(url: string, rule: RecordingRule, startMs: number, endMs: number, lookbackMs: number, write: (chunk: string) => Promise<void> | void): Promise<number> {
+  let samples = 0;
+  for (let from = startMs - SAMPLE_LEAD_MS; from < endMs - SAMPLE_LEAD_MS; from += MAX_POINTS * lookbackMs) {
+    const to = Math.min(endMs - SAMPLE_LEAD_MS - 1, from + (MAX_POINTS - 1) * lookbackMs);
+    const params = new URLSearchParams({ query: rule.expr, start: String(from / 1000), end: String(to / 1000), step: String(lookbackMs / 1000) });
     const answer = (await (await fetch(`${url}/api/v1/query_range`, { method: 'POST', body: params })).json()) as Matrix;
     if (answer.status !== 'success') throw new ToolError(`recording rule ${rule.record}: ${answer.error}`);
     for (const { metric, values } of answer.data.result) {
       const labels = { ...metric, ...rule.labels };
       delete labels.__name__;
-      // Prometheus answers a series' labels in one order, so the key is stable across windows.
-      const key = renderLabels(Object.entries(labels));
-      series.set(key, [...(series.get(key) ?? []), ...values]);
+      const prefix = `${rule.record}${renderLabels(Object.entries(labels))} `;
+      await write(values.map(([time, value]) => `${prefix}${value} ${time}\n`).join(''));
+      samples += values.length;
     }
   }
-  for (const [key, values] of series) {
-    for (const [time, value] of values) {
-      const period = String(Math.floor((time * 1000 - startMs) / (FILE_DAYS * 86_400_000)));
-      const lines = periods.get(period) ?? [];
-      lines.push(`${rule.record}${key} ${value} ${time}`);
-      periods.set(period, lines);
-    }
-  }
+  return samples;
 }
 
 /**
  * Evaluates the recording rules over [startMs, endMs) against the blocks in `tsdb`, level by level,
- * each time with a temporary Prometheus on 127.0.0.1, and adds the results to `tsdb` as blocks.
- * It asks for whole ranges at once: promtool's own rule backfill queries every 2-hour block
- * separately, about 0.4 s per rule and day, which is hours for a year of history.
+ * each time with a temporary Prometheus on 127.0.0.1, and adds the results to `tsdb` as blocks. It
+ * asks for a week of a rule at once (promtool's own rule backfill queries every 2-hour block
+ * separately, hours for a year of history) and hands each week to promtool before the next, so
+ * memory and temporary disk hold one week whatever the length of the history. A level's blocks join
+ * `tsdb` once its Prometheus has stopped.
  */
 export async function createBlocksFromRules(
   tsdb: string,
   ruleFiles: readonly string[],
   startMs: number,
   endMs: number,
-  options: { prometheus?: string; promtool?: string; stepMs?: number; readyTimeoutMs?: number } = {},
+  options: { lookbackMs: number; prometheus?: string; promtool?: string; readyTimeoutMs?: number; onLevel?: (level: number, levels: number) => void },
 ): Promise<number> {
   const documents = await Promise.all(ruleFiles.map(async (file) => parseYaml(await readFile(file, 'utf8')) as unknown));
   const levels = ruleLevels(documents);
-  const stepMs = options.stepMs ?? 60_000;
   const work = await mkdtemp(join(tmpdir(), 'bue-rules-'));
   try {
     for (const [index, rules] of levels.entries()) {
-      // Per rule, its series' samples are grouped, then split by period: promtool reads its whole
-      // input once per block it writes, so bounded files keep that linear.
-      const periods = new Map<string, string[]>();
-      await withTemporaryPrometheus(tsdb, work, options.prometheus ?? 'prometheus', options.readyTimeoutMs ?? 60_000, async (url) => {
-        for (const rule of rules) await evaluate(url, rule, startMs, endMs, stepMs, periods);
+      const staged = join(work, `level-${index + 1}`);
+      await mkdir(staged);
+      // Each evaluation must see exactly the sample written for its instant, not the one before it.
+      const lookbackDelta = options.lookbackMs - SAMPLE_LEAD_MS;
+      await withTemporaryPrometheus(tsdb, work, options.prometheus ?? 'prometheus', lookbackDelta, options.readyTimeoutMs ?? 60_000, async (url) => {
+        for (let week = startMs; week < endMs; week += FILE_DAYS * DAY_MS) {
+          const file = join(work, 'week.om');
+          const samples = await writeFileInChunks(file, async (write) => {
+            let count = 0;
+            for (const rule of rules) count += await evaluate(url, rule, week, Math.min(endMs, week + FILE_DAYS * DAY_MS), options.lookbackMs, write);
+            await write('# EOF\n');
+            return count;
+          });
+          if (samples > 0) await createBlocksFromOpenMetrics(file, staged, options.promtool);
+          await rm(file);
+        }
       });
-      for (const [period, lines] of periods) {
-        const file = join(work, `level-${index + 1}-${period}.om`);
-        await writeFile(file, `${lines.join('\n')}\n# EOF\n`);
-        await createBlocksFromOpenMetrics(file, tsdb, options.promtool);
-        await rm(file);
-      }
+      for (const block of await readdir(staged)) await rename(join(staged, block), join(tsdb, block));
+      options.onLevel?.(index + 1, levels.length);
     }
   } finally {
     await rm(work, { recursive: true, force: true });

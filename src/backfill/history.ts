@@ -10,12 +10,21 @@ import { dayStartMs, DAY_MS, eachDay, type Day } from '../time.js';
 // Each source contributes for day X what it would have shown at the start of X (the days before X
 // that X shows) and at its end (with X's own entries, as Cost Explorer shows X while it happens):
 // families that accrue through the day (month to date) grow linearly between the two, the others
-// hold the value of the day. Samples are `step` apart, below Prometheus' 5-minute lookback, so every
-// instant query sees them.
+// hold the value of the day.
+//
+// OpenMetrics carries no staleness markers, so a series that ends at midnight would stay visible for
+// Prometheus' lookback into the next day and inflate every sum there. Samples are one lookback apart,
+// each a second before a multiple of the lookback and carrying the value of that instant (23:54:59
+// holds 23:55's values, 23:59:59 the next day's): an instant query sees exactly one sample of each
+// series, and a series that ends at midnight is gone at 00:00, as after a live scrape's staleness
+// marker. The day changes one second early (in Prometheus 2, both days are seen at that one instant).
+
+/** How much earlier than its instant a sample is written. */
+export const SAMPLE_LEAD_MS = 1000;
 
 export interface HistoryOptions {
-  /** Sample spacing in milliseconds. */
-  stepMs: number;
+  /** The lookback of the Prometheus that will read the history (its --query.lookback-delta), in milliseconds. */
+  lookbackMs: number;
   /** Labels a scrape of the live exporter would add, so backfilled and live series are one series. */
   job: string;
   instance: string;
@@ -35,17 +44,18 @@ interface DayFamilies {
   families: Map<string, { help: string; series: Map<string, ValueAt> }>;
 }
 
-/** Sample times of day X in [start of X, end), in milliseconds. */
-export function sampleTimes(day: Day, stepMs: number, endMs = Infinity): number[] {
-  const times: number[] = [];
+/** The instants of day X that samples stand for, one lookback apart, before `endMs`; each is written SAMPLE_LEAD_MS early. */
+export function sampleInstants(day: Day, lookbackMs: number, endMs = Infinity): number[] {
+  const instants: number[] = [];
   const end = Math.min(dayStartMs(day) + DAY_MS, endMs);
-  for (let t = dayStartMs(day); t < end; t += stepMs) times.push(t);
-  return times;
+  for (let t = dayStartMs(day); t < end; t += lookbackMs) instants.push(t);
+  return instants;
 }
 
 async function familiesOn(day: Day, sources: readonly HistorySource[], options: HistoryOptions, endMs: number): Promise<DayFamilies> {
-  const times = sampleTimes(day, options.stepMs, endMs);
-  const shareOfDay = times.map((t) => (t - dayStartMs(day)) / DAY_MS);
+  const instants = sampleInstants(day, options.lookbackMs, endMs);
+  const shareOfDay = instants.map((t) => (t - dayStartMs(day)) / DAY_MS);
+  const times = instants.map((t) => t - SAMPLE_LEAD_MS);
   const families: DayFamilies['families'] = new Map();
   const unrecognized = new Set<string>();
   const put = (name: string, help: string, series: Map<string, ValueAt>) => families.set(name, { help, series });
@@ -67,7 +77,7 @@ async function familiesOn(day: Day, sources: readonly HistorySource[], options: 
   }
   const one = (valueAt: ValueAt) => new Map([['', valueAt]]);
   const perSource = (valueAt: ValueAt) => new Map(sources.map(({ source }) => [renderLabels([['source', source.name]]), valueAt]));
-  const refreshedAt: ValueAt = (i) => times[i]! / 1000;
+  const refreshedAt: ValueAt = (i) => instants[i]! / 1000;
   put(OWN.refreshSuccess.name, OWN.refreshSuccess.help, one(() => 1));
   put(OWN.lastSuccess.name, OWN.lastSuccess.help, one(refreshedAt));
   put(OWN.unrecognized.name, OWN.unrecognized.help, one(() => unrecognized.size));

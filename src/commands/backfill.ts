@@ -1,19 +1,17 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { writePeriod, type HistorySource } from '../backfill/history.js';
 import { checkRules, createBlocksFromOpenMetrics, createBlocksFromRules, FILE_DAYS, requireTool } from '../backfill/blocks.js';
 import type { Config } from '../config.js';
 import { flagOf, setting, type Groups, type Values } from '../settings/command-line.js';
-import { bool, fail, optionalPath, optionalText, parseDuration, text, textList, type Parser } from '../settings/parse.js';
+import { bool, duration, fail, optionalPath, optionalText, show, text, textList, type Parser } from '../settings/parse.js';
 import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
 import { checkLedgerFile, loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
 import { ConfigError } from '../errors.js';
-import { checkWritable, writing } from '../files.js';
+import { checkWritable, writeFileInChunks, writing } from '../files.js';
 import { createLogger } from '../log.js';
 import { PRICE_PER_REQUEST_USD } from '../metrics/health.js';
 import { readsFor, runReads, type SourceReads } from '../pipeline/collect.js';
@@ -33,10 +31,9 @@ const optionalTime: Parser<number | undefined> = (raw, name) => {
   return Number.isFinite(ms) ? ms : fail(name, `expected an RFC 3339 time like 2026-11-27T00:00:00Z, got ${JSON.stringify(value)}`);
 };
 
-const step: Parser<number> = (raw, name) => {
-  const ms = parseDuration(text(raw, name));
-  if (ms === undefined || ms < 1000 || ms > 290_000) fail(name, `expected a duration from 1s to 4m50s (below Prometheus' 5m lookback), got ${JSON.stringify(raw)}`);
-  return ms!;
+const lookback: Parser<number> = (raw, name) => {
+  const ms = duration(60_000)(raw, name);
+  return ms % 1000 === 0 ? ms : fail(name, `expected whole seconds, got ${show(raw)}`);
 };
 
 /** backfill's own flags, besides the exporter's settings. */
@@ -47,7 +44,7 @@ export const BACKFILL_SETTINGS = {
     output: setting({ key: 'output', parse: optionalPath, shownDefault: 'bedrock-backfill, or temporary files with --tsdb', help: 'folder that keeps the OpenMetrics files, a week each' }),
     tsdb: setting({ key: 'tsdb', parse: optionalPath, help: 'also turn them into Prometheus blocks in this folder (needs promtool)' }),
     rules: setting({ key: 'rules', parse: textList, default: [], repeatable: true, help: 'with --tsdb: recording rules to evaluate over the history (needs prometheus)' }),
-    stepMs: setting({ key: 'step', parse: step, default: '4m', help: 'sample spacing, below Prometheus\' 5m lookback' }),
+    lookbackMs: setting({ key: 'lookback-delta', parse: lookback, default: '5m', help: 'the --query.lookback-delta of the Prometheus that reads the history; samples are this far apart' }),
     job: setting({ key: 'job', parse: text, default: 'bedrock-usage-exporter', help: 'the job label the live scrape adds' }),
     instance: setting({ key: 'instance', parse: text, default: 'exporter:9180', help: 'the instance label the live scrape adds (the compose file\'s exporter)' }),
     dryRun: setting({ key: 'dry-run', parse: bool, default: false, switch: true, help: 'print the plan and what it will cost, then stop' }),
@@ -63,7 +60,7 @@ export interface BackfillOptions {
   output: string | undefined;
   tsdb: string | undefined;
   rules: string[];
-  stepMs: number;
+  lookbackMs: number;
   job: string;
   instance: string;
   dryRun: boolean;
@@ -85,22 +82,9 @@ export function backfillOptions({ backfill: flags }: BackfillFlags, now: Date): 
   return {
     ...flags,
     from,
-    untilMs: untilMs - (untilMs % flags.stepMs),
+    untilMs: untilMs - (untilMs % flags.lookbackMs),
     output: flags.output ?? (flags.tsdb === undefined ? 'bedrock-backfill' : undefined),
   };
-}
-
-/** Writes what `produce` hands over to `file`, waiting when the disk is slower than the producer. */
-async function writeFileInChunks<T>(file: string, produce: (write: (chunk: string) => Promise<void> | void) => Promise<T>): Promise<T> {
-  const stream = createWriteStream(file);
-  // `once` rejects when the stream fails (it cannot open, the disk is full) while it waits.
-  const closed = once(stream, 'close');
-  try {
-    return await produce((chunk) => (stream.write(chunk) ? undefined : once(stream, 'drain').then(() => undefined)));
-  } finally {
-    stream.end();
-    await closed;
-  }
 }
 
 /** Everything backfill will write to and run, checked before it pays for a request. */
@@ -188,7 +172,7 @@ export async function runBackfill(config: Config, flags: BackfillFlags, io: Back
     const temporary = options.output === undefined ? await mkdtemp(join(tmpdir(), 'bedrock-backfill-')) : undefined;
     const output = options.output ?? temporary!;
     await writing('the output folder', output, mkdir(output, { recursive: true }));
-    const history = { stepMs: options.stepMs, job: options.job, instance: options.instance };
+    const history = { lookbackMs: options.lookbackMs, job: options.job, instance: options.instance };
     const sources: HistorySource[] = planned.map(({ source, plan }) => ({
       source,
       entriesOn: (day) => plan.queries.map((query) => ledger.get(day, query.key)).filter((entry) => entry !== undefined),
@@ -209,7 +193,10 @@ export async function runBackfill(config: Config, flags: BackfillFlags, io: Back
     io.stderr.write(`${samples} samples${options.output ? ` in ${options.output}` : ''}${options.tsdb ? `, stored as blocks in ${options.tsdb}` : ''}\n`);
     if (options.tsdb && options.rules.length > 0) {
       io.stderr.write(`evaluating recording rules over the history (${options.rules.join(', ')})\n`);
-      await createBlocksFromRules(options.tsdb, options.rules, dayStartMs(addDays(options.from, 1)), options.untilMs, { stepMs: options.stepMs });
+      await createBlocksFromRules(options.tsdb, options.rules, dayStartMs(addDays(options.from, 1)), options.untilMs, {
+        lookbackMs: options.lookbackMs,
+        onLevel: (level, levels) => io.stderr.write(`recording rules: level ${level} of ${levels} stored as blocks\n`),
+      });
     }
     io.stdout.write(`done: ${requests} Cost Explorer requests (${usd(requests)}); history until ${new Date(options.untilMs).toISOString()}\n`);
     return 0;

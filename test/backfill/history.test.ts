@@ -1,5 +1,5 @@
 import t from 'tap';
-import { renderPeriod, sampleTimes } from '../../src/backfill/history.js';
+import { renderPeriod, SAMPLE_LEAD_MS, sampleInstants } from '../../src/backfill/history.js';
 import type { CostSource } from '../../src/cost-explorer/client.js';
 import type { DayEntry } from '../../src/cost-explorer/ledger.js';
 import { UsageTypeSource } from '../../src/sources/usage-type/source.js';
@@ -7,7 +7,7 @@ import { dayStartMs } from '../../src/time.js';
 import { parseExposition } from '../helpers/exposition.js';
 import { silentLogger } from '../helpers/stack.js';
 
-const options = { stepMs: 6 * 3_600_000, job: 'j', instance: 'i' };
+const options = { lookbackMs: 6 * 3_600_000, job: 'j', instance: 'i' };
 const entry = (day: string, quantity: number, cost: number): DayEntry => ({
   day, queryKey: 'q', estimated: false, settled: true,
   rows: [{ account: '111122223333', service: 'Amazon Bedrock', usageType: 'USE1-NovaPro-input-tokens', cost, quantity, unit: '1K tokens' }],
@@ -24,9 +24,12 @@ const unread: CostSource = { discoverServices: () => Promise.reject(new Error('n
 const source = new UsageTypeSource({ client: unread, logger: silentLogger(), services: ['Amazon Bedrock'], serviceSearch: 'Bedrock', rediscoverMs: 0, accountBreakdown: true });
 const sources = [{ source, entriesOn }];
 
-t.test('sample times cover the day up to the end', async (t) => {
-  t.same(sampleTimes('2026-11-01', 6 * 3_600_000).map((ms) => new Date(ms).toISOString().slice(11, 16)), ['00:00', '06:00', '12:00', '18:00']);
-  t.same(sampleTimes('2026-11-01', 6 * 3_600_000, dayStartMs('2026-11-01') + 7 * 3_600_000).length, 2);
+t.test('samples stand for instants one lookback apart, up to the end', async (t) => {
+  t.same(sampleInstants('2026-11-01', 6 * 3_600_000).map((ms) => new Date(ms).toISOString().slice(11, 16)), ['00:00', '06:00', '12:00', '18:00']);
+  t.same(sampleInstants('2026-11-01', 6 * 3_600_000, dayStartMs('2026-11-01') + 7 * 3_600_000).length, 2);
+  const text = await renderPeriod(['2026-11-01'], sources, options);
+  const times = [...new Set([...text.matchAll(/ (\d+)$/gm)].map((m) => Number(m[1]) * 1000))];
+  t.same(times, sampleInstants('2026-11-01', 6 * 3_600_000).map((ms) => ms - SAMPLE_LEAD_MS), 'each written a second early, so the last of a day is gone from the lookback at midnight');
 });
 
 t.test('daily describes yesterday; month to date grows through the day and restarts on the 1st', async (t) => {
@@ -37,7 +40,7 @@ t.test('daily describes yesterday; month to date grows through the day and resta
   t.same(values('bedrock_tokens_daily'), [5000, 5000, 5000, 5000, 1000, 1000, 1000, 1000], 'the 1st shows October 31; the 2nd shows the 1st');
   t.same(values('bedrock_tokens_month_to_date'), [0, 250, 500, 750, 1000, 1500, 2000, 2500], 'only November, growing with the day');
   t.same(values('bedrock_cost_usd_month_to_date').slice(4), [10, 15, 20, 25]);
-  t.same(values('bedrock_exporter_last_refresh_success_timestamp_seconds').slice(0, 2), [dayStartMs('2026-11-01') / 1000, dayStartMs('2026-11-01') / 1000 + 21_600]);
+  t.same(values('bedrock_exporter_last_refresh_success_timestamp_seconds').slice(0, 2), [dayStartMs('2026-11-01') / 1000, dayStartMs('2026-11-01') / 1000 + 21_600], 'the instant each sample stands for');
   t.ok(samples.every((s) => s.labels.job === 'j' && s.labels.instance === 'i'), 'the live scrape\'s target labels on every series');
   t.equal(await renderPeriod(['2026-11-02'], sources, options, dayStartMs('2026-11-02')), '', 'nothing before the end');
 });
