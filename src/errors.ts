@@ -1,3 +1,5 @@
+import { constants as osConstants } from 'node:os';
+
 // The catalogue of what can stop a command. Each error carries a stable `code` (as undici does), so
 // callers and tests branch on codes, not messages, and an exit code the README documents. Messages are
 // one line that says what went wrong and what to do.
@@ -57,6 +59,13 @@ export class AwsError extends ExporterError {
 export class ToolError extends ExporterError {
   constructor(message: string, options?: ErrorOptions) {
     super('BUE_ERR_TOOL', message, { ...options, exitCode: EXIT_CODES.tool });
+  }
+}
+
+/** A command that runs to an end (backfill) stopped by SIGINT or SIGTERM: 128 + the signal's number, as a shell reports it. */
+export class InterruptedError extends ExporterError {
+  constructor(signal: 'SIGINT' | 'SIGTERM') {
+    super('BUE_ERR_INTERRUPTED', `stopped by ${signal}; the programs it started are stopped and its temporary files removed`, { exitCode: 128 + osConstants.signals[signal] });
   }
 }
 

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import type { BackfillFlags } from './commands/backfill.js';
 import { configHelp, loadConfig } from './config.js';
 import { helpText } from './settings/command-line.js';
-import { ConfigError, EXIT_CODES, ExporterError, oneLine } from './errors.js';
+import { ConfigError, EXIT_CODES, ExporterError, InterruptedError, oneLine } from './errors.js';
 import { checkLedgerFile } from './cost-explorer/ledger-file.js';
 import { createLogger } from './log.js';
 import { VERSION } from './version.js';
@@ -97,8 +97,17 @@ async function dispatch(argv: string[], io: Io, run: RunState): Promise<number> 
       await checkLedgerFile(commandLine.config.ledger.file);
       io.stdout.write(`configuration OK${commandLine.configFile ? ` (${commandLine.configFile})` : ''}\n`);
       return 0;
-    case 'backfill':
-      return backfill!.runBackfill(commandLine.config, commandLine.command as BackfillFlags, io);
+    case 'backfill': {
+      // The first signal stops what backfill runs and cleans up; a second one, the default, ends it at once.
+      const stop = new AbortController();
+      const onSignal = (signal: 'SIGINT' | 'SIGTERM') => stop.abort(new InterruptedError(signal));
+      process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+      try {
+        return await backfill!.runBackfill(commandLine.config, commandLine.command as BackfillFlags, io, { signal: stop.signal });
+      } finally {
+        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      }
+    }
     case 'demo': {
       const { runDemo } = await import('./commands/demo.js');
       await runDemo(commandLine.config);

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,9 +16,9 @@ import { SAMPLE_LEAD_MS } from './history.js';
 
 const run = promisify(execFile);
 
-async function tool(binary: string, args: string[]): Promise<string> {
+async function tool(binary: string, args: string[], signal?: AbortSignal): Promise<string> {
   try {
-    const { stdout } = await run(binary, args, { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(binary, args, { maxBuffer: 64 * 1024 * 1024, signal });
     return stdout;
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };
@@ -50,11 +50,11 @@ export const FILE_DAYS = 7;
  * Blocks from one OpenMetrics file, added to `tsdb`. promtool opens every block already in its output
  * directory, so it writes into an empty one beside them and the blocks are moved in afterwards.
  */
-export async function createBlocksFromOpenMetrics(file: string, tsdb: string, promtool = 'promtool'): Promise<void> {
+export async function createBlocksFromOpenMetrics(file: string, tsdb: string, options: { promtool?: string; signal?: AbortSignal } = {}): Promise<void> {
   await mkdir(tsdb, { recursive: true });
   const fresh = await mkdtemp(join(tsdb, '.backfill-'));
   try {
-    await tool(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', `--max-block-duration=${FILE_DAYS * 24}h`, file, fresh]);
+    await tool(options.promtool ?? 'promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', `--max-block-duration=${FILE_DAYS * 24}h`, file, fresh], options.signal);
     for (const block of await readdir(fresh)) await rename(join(fresh, block), join(tsdb, block));
   } finally {
     await rm(fresh, { recursive: true, force: true });
@@ -69,11 +69,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitReady(url: string, deadline: number, exitCode: () => number | null): Promise<void> {
+async function waitReady(url: string, deadline: number, server: ChildProcess, signal: AbortSignal | undefined): Promise<void> {
   while (Date.now() < deadline) {
-    if (exitCode() !== null) throw new ToolError(`temporary Prometheus exited (code ${exitCode()}) before it was ready`);
+    signal?.throwIfAborted();
+    // Killed by a signal, a process has no exit code but a signal code.
+    if (server.exitCode !== null || server.signalCode !== null) throw new ToolError(`temporary Prometheus exited (${server.signalCode ?? `code ${server.exitCode}`}) before it was ready`);
     try {
-      if ((await fetch(`${url}/-/ready`)).ok) return;
+      if ((await fetch(`${url}/-/ready`, { signal })).ok) return;
     } catch {
       // not listening yet
     }
@@ -125,7 +127,14 @@ export function ruleLevels(documents: readonly unknown[]): RecordingRule[][] {
   return levels;
 }
 
-async function withTemporaryPrometheus<T>(tsdb: string, work: string, binary: string, lookbackDeltaMs: number, readyTimeoutMs: number, use: (url: string) => Promise<T>): Promise<T> {
+interface TemporaryPrometheus {
+  binary: string;
+  lookbackDeltaMs: number;
+  readyTimeoutMs: number;
+  signal: AbortSignal | undefined;
+}
+
+async function withTemporaryPrometheus<T>(tsdb: string, work: string, { binary, lookbackDeltaMs, readyTimeoutMs, signal }: TemporaryPrometheus, use: (url: string) => Promise<T>): Promise<T> {
   const config = join(work, 'prometheus.yml');
   await writeFile(config, 'global:\n  evaluation_interval: 1m\n');
   const port = await freePort();
@@ -136,10 +145,11 @@ async function withTemporaryPrometheus<T>(tsdb: string, work: string, binary: st
     `--web.listen-address=127.0.0.1:${port}`,
     '--storage.tsdb.retention.time=100y',
     `--query.lookback-delta=${lookbackDeltaMs}ms`,
-  ], { stdio: 'ignore' });
+  ], { stdio: 'ignore', signal });
+  // An abort reports an error at once; the server has exited only when it says so.
   const exited = new Promise<void>((resolve) => {
     server.once('exit', () => resolve());
-    server.once('error', () => resolve());
+    server.once('error', () => server.pid === undefined && resolve());
   });
   const started = new Promise<void>((resolve, reject) => {
     server.once('spawn', resolve);
@@ -148,7 +158,7 @@ async function withTemporaryPrometheus<T>(tsdb: string, work: string, binary: st
   });
   try {
     await started;
-    await waitReady(url, Date.now() + readyTimeoutMs, () => server.exitCode);
+    await waitReady(url, Date.now() + readyTimeoutMs, server, signal);
     return await use(url);
   } finally {
     if (server.exitCode === null && server.pid !== undefined) server.kill('SIGTERM');
@@ -170,12 +180,12 @@ const MAX_POINTS = 10_000;
  * One recording rule evaluated at the history's sample times in [startMs, endMs), handed to `write`
  * series by series as OpenMetrics sample lines. Resolves to the number of samples.
  */
-async function evaluate(url: string, rule: RecordingRule, startMs: number, endMs: number, lookbackMs: number, write: (chunk: string) => Promise<void> | void): Promise<number> {
+async function evaluate(url: string, rule: RecordingRule, startMs: number, endMs: number, lookbackMs: number, write: (chunk: string) => Promise<void> | void, signal?: AbortSignal): Promise<number> {
   let samples = 0;
   for (let from = startMs - SAMPLE_LEAD_MS; from < endMs - SAMPLE_LEAD_MS; from += MAX_POINTS * lookbackMs) {
     const to = Math.min(endMs - SAMPLE_LEAD_MS - 1, from + (MAX_POINTS - 1) * lookbackMs);
     const params = new URLSearchParams({ query: rule.expr, start: String(from / 1000), end: String(to / 1000), step: String(lookbackMs / 1000) });
-    const answer = (await (await fetch(`${url}/api/v1/query_range`, { method: 'POST', body: params })).json()) as Matrix;
+    const answer = (await (await fetch(`${url}/api/v1/query_range`, { method: 'POST', body: params, signal })).json()) as Matrix;
     if (answer.status !== 'success') throw new ToolError(`recording rule ${rule.record}: ${answer.error}`);
     for (const { metric, values } of answer.data.result) {
       const labels = { ...metric, ...rule.labels };
@@ -201,7 +211,7 @@ export async function createBlocksFromRules(
   ruleFiles: readonly string[],
   startMs: number,
   endMs: number,
-  options: { lookbackMs: number; prometheus?: string; promtool?: string; readyTimeoutMs?: number; onLevel?: (level: number, levels: number) => void },
+  options: { lookbackMs: number; prometheus?: string; promtool?: string; readyTimeoutMs?: number; signal?: AbortSignal; onLevel?: (level: number, levels: number) => void },
 ): Promise<number> {
   const documents = await Promise.all(ruleFiles.map(async (file) => parseYaml(await readFile(file, 'utf8')) as unknown));
   const levels = ruleLevels(documents);
@@ -211,17 +221,17 @@ export async function createBlocksFromRules(
       const staged = join(work, `level-${index + 1}`);
       await mkdir(staged);
       // Each evaluation must see exactly the sample written for its instant, not the one before it.
-      const lookbackDelta = options.lookbackMs - SAMPLE_LEAD_MS;
-      await withTemporaryPrometheus(tsdb, work, options.prometheus ?? 'prometheus', lookbackDelta, options.readyTimeoutMs ?? 60_000, async (url) => {
+      const prometheus = { binary: options.prometheus ?? 'prometheus', lookbackDeltaMs: options.lookbackMs - SAMPLE_LEAD_MS, readyTimeoutMs: options.readyTimeoutMs ?? 60_000, signal: options.signal };
+      await withTemporaryPrometheus(tsdb, work, prometheus, async (url) => {
         for (let week = startMs; week < endMs; week += FILE_DAYS * DAY_MS) {
           const file = join(work, 'week.om');
           const samples = await writeFileInChunks(file, async (write) => {
             let count = 0;
-            for (const rule of rules) count += await evaluate(url, rule, week, Math.min(endMs, week + FILE_DAYS * DAY_MS), options.lookbackMs, write);
+            for (const rule of rules) count += await evaluate(url, rule, week, Math.min(endMs, week + FILE_DAYS * DAY_MS), options.lookbackMs, write, options.signal);
             await write('# EOF\n');
             return count;
           });
-          if (samples > 0) await createBlocksFromOpenMetrics(file, staged, options.promtool);
+          if (samples > 0) await createBlocksFromOpenMetrics(file, staged, options);
           await rm(file);
         }
       });

@@ -110,6 +110,8 @@ export interface BackfillOverrides {
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
   clock?: () => Date;
+  /** Aborted by SIGINT or SIGTERM: the programs it runs are stopped, and it rejects with the reason. */
+  signal?: AbortSignal;
 }
 
 const usd = (requests: number): string => `$${(requests * PRICE_PER_REQUEST_USD).toFixed(2)}`;
@@ -119,6 +121,16 @@ const usd = (requests: number): string => `$${(requests * PRICE_PER_REQUEST_USD)
  * plan and ledger, writes one OpenMetrics file per day, and optionally turns them into TSDB blocks.
  */
 export async function runBackfill(config: Config, flags: BackfillFlags, io: BackfillIo, overrides: BackfillOverrides = {}): Promise<number> {
+  try {
+    return await backfill(config, flags, io, overrides);
+  } catch (error) {
+    // Whatever an abort broke (a killed promtool, a cancelled query) failed because of the signal.
+    throw overrides.signal?.aborted ? overrides.signal.reason : error;
+  }
+}
+
+async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, overrides: BackfillOverrides): Promise<number> {
+  const signal = overrides.signal;
   const now = (overrides.clock ?? (() => new Date()))();
   const options = backfillOptions(flags, now);
   await checkPrerequisites(options, config.ledger.file);
@@ -158,15 +170,20 @@ export async function runBackfill(config: Config, flags: BackfillFlags, io: Back
     if (options.dryRun) return 0;
 
     let done = 0;
-    await runReads(reads, ledger, {
-      today,
-      settleDays: config.collection.settleDays,
-      onRead: (read, entries) => {
-        done += 1;
-        io.stderr.write(`[${done}/${reads.length}] ${read.query.label} ${read.start}..${read.end}: ${entries.reduce((count, entry) => count + entry.rows.length, 0)} rows\n`);
-      },
-    });
-    if (config.ledger.file) await writing('the ledger file', config.ledger.file, saveLedger(config.ledger.file, ledger));
+    try {
+      await runReads(reads, ledger, {
+        today,
+        settleDays: config.collection.settleDays,
+        onRead: (read, entries) => {
+          done += 1;
+          io.stderr.write(`[${done}/${reads.length}] ${read.query.label} ${read.start}..${read.end}: ${entries.reduce((count, entry) => count + entry.rows.length, 0)} rows\n`);
+          signal?.throwIfAborted();
+        },
+      });
+    } finally {
+      // The days paid for are kept, whether the reads ended or were stopped.
+      if (config.ledger.file && done > 0) await writing('the ledger file', config.ledger.file, saveLedger(config.ledger.file, ledger));
+    }
 
     // Without --output the files only feed promtool: they go to a temporary folder, one at a time.
     const temporary = options.output === undefined ? await mkdtemp(join(tmpdir(), 'bedrock-backfill-')) : undefined;
@@ -182,8 +199,9 @@ export async function runBackfill(config: Config, flags: BackfillFlags, io: Back
       for (let first = addDays(options.from, 1); first <= lastDay; first = addDays(first, FILE_DAYS)) {
         const days = eachDay(first, addDays(first, FILE_DAYS)).filter((day) => day <= lastDay);
         const file = join(output, `bedrock-${first}.om`);
+        signal?.throwIfAborted();
         samples += await writing('a backfill file', file, writeFileInChunks(file, (write) => writePeriod(days, sources, history, write, options.untilMs)));
-        if (options.tsdb) await createBlocksFromOpenMetrics(file, options.tsdb);
+        if (options.tsdb) await createBlocksFromOpenMetrics(file, options.tsdb, { signal });
         if (temporary) await rm(file);
         io.stderr.write(`history ${first}..${days.at(-1)} written${options.tsdb ? ' and stored as blocks' : ''}\n`);
       }
@@ -195,6 +213,7 @@ export async function runBackfill(config: Config, flags: BackfillFlags, io: Back
       io.stderr.write(`evaluating recording rules over the history (${options.rules.join(', ')})\n`);
       await createBlocksFromRules(options.tsdb, options.rules, dayStartMs(addDays(options.from, 1)), options.untilMs, {
         lookbackMs: options.lookbackMs,
+        signal,
         onLevel: (level, levels) => io.stderr.write(`recording rules: level ${level} of ${levels} stored as blocks\n`),
       });
     }

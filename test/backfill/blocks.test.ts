@@ -30,8 +30,8 @@ t.test('recording rules are ordered so each level reads only series of earlier l
 t.test('missing or failing tools are ToolErrors that say what to do', async (t) => {
   const file = join(dir, 'bad.om');
   writeFileSync(file, 'this is not openmetrics\n');
-  await t.rejects(createBlocksFromOpenMetrics(file, join(dir, 'tsdb'), join(dir, 'no-promtool')), { code: 'BUE_ERR_TOOL', message: /not found: install Prometheus/ });
-  await t.rejects(createBlocksFromOpenMetrics(file, join(dir, 'tsdb'), 'false'), { code: 'BUE_ERR_TOOL', message: /^false tsdb create-blocks-from openmetrics failed: \S/ }, 'a tool that fails silently');
+  await t.rejects(createBlocksFromOpenMetrics(file, join(dir, 'tsdb'), { promtool: join(dir, 'no-promtool') }), { code: 'BUE_ERR_TOOL', message: /not found: install Prometheus/ });
+  await t.rejects(createBlocksFromOpenMetrics(file, join(dir, 'tsdb'), { promtool: 'false' }), { code: 'BUE_ERR_TOOL', message: /^false tsdb create-blocks-from openmetrics failed: \S/ }, 'a tool that fails silently');
   await t.rejects(createBlocksFromOpenMetrics(file, join(dir, 'tsdb')), { code: 'BUE_ERR_TOOL', message: /^promtool tsdb create-blocks-from openmetrics failed: .*invalid syntax/ });
   const rules = join(dir, 'rules.yml');
   writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - record: x:y:z\n        expr: up\n');
@@ -39,6 +39,9 @@ t.test('missing or failing tools are ToolErrors that say what to do', async (t) 
   const slow = join(dir, 'slow-prometheus');
   writeFileSync(slow, '#!/bin/sh\nsleep 1\nexit 3\n', { mode: 0o755 });
   await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { lookbackMs: 300_000, prometheus: slow }), { code: 'BUE_ERR_TOOL', message: /exited \(code 3\) before it was ready/ }, 'waits while it starts, stops when it dies');
+  const killed = join(dir, 'killed-prometheus');
+  writeFileSync(killed, '#!/bin/sh\nkill -KILL $$\n', { mode: 0o755 });
+  await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { lookbackMs: 300_000, prometheus: killed }), { code: 'BUE_ERR_TOOL', message: /exited \(SIGKILL\) before it was ready/ }, 'one killed by a signal');
   const notExecutable = join(dir, 'not-executable');
   writeFileSync(notExecutable, '', { mode: 0o644 });
   await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { lookbackMs: 300_000, prometheus: notExecutable }), { code: 'EACCES' }, 'other spawn errors as they are');

@@ -1,7 +1,7 @@
 // The programs backfill runs: missing, or failing part-way. Exit 5 (2 for rule files promtool
 // rejects) before any paid request, and no temporary folder left behind.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { generateDataset } from '../../src/emulator/dataset.js';
@@ -52,4 +52,50 @@ t.test('promtool failing mid-way: exit 5, and the temporary folder is removed', 
   t.equal(result.code, EXIT_CODES.tool, result.stderr);
   t.match(lastLine(t, result), /^bedrock-usage-exporter: promtool .*create blocks: no space left/);
   t.same(readdirSync(temporary).filter((name) => name.startsWith('bedrock-backfill-')), [], 'no bedrock-backfill-* folder is left behind');
+});
+
+/** The pids of processes whose command line mentions `text`. */
+function processesWith(text: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+t.test('SIGTERM while the recording rules run: exit 143, the temporary Prometheus stopped, nothing left', async (t) => {
+  const temporary = join(dir, 'tmp-signal');
+  mkdirSync(temporary);
+  const tsdb = join(dir, 'tsdb-signal');
+  const ledgerFile = join(dir, 'signal-ledger.json.gz');
+  const today = dayOf(Date.now());
+  const emulator = await startEmulator({ dataset: generateDataset({ seed: 1, size: 'tiny', today }) });
+  t.teardown(() => emulator.close());
+  let prometheus: number[] = [];
+  const result = await runCli(['backfill', `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml', `--ledger.file=${ledgerFile}`, `--from=${addDays(today, -20)}`, '--collection.services=Amazon Bedrock'], {
+    env: { ...offline, TMPDIR: temporary, AWS_ENDPOINT_URL_COST_EXPLORER: emulator.url },
+    timeoutMs: 120_000,
+    onOutput: (output, child) => {
+      if (prometheus.length > 0 || !output.includes('evaluating recording rules')) return;
+      // Once the temporary Prometheus runs on the TSDB, stop the backfill.
+      const poll = setInterval(() => {
+        prometheus = processesWith(`--storage.tsdb.path=${tsdb}`);
+        if (prometheus.length === 0) return;
+        clearInterval(poll);
+        child.kill('SIGTERM');
+      }, 50);
+      child.once('exit', () => clearInterval(poll));
+    },
+  });
+  t.equal(result.code, 143, result.stderr);
+  t.equal(lastLine(t, result), 'bedrock-usage-exporter: stopped by SIGTERM; the programs it started are stopped and its temporary files removed');
+  t.ok(prometheus.length > 0, 'the temporary Prometheus was running when the signal came');
+  t.same(processesWith(`--storage.tsdb.path=${tsdb}`), [], 'no process outlives the command');
+  t.same(readdirSync(temporary).filter((name) => /^(bue|bedrock)-/.test(name)), [], 'no temporary folder is left behind');
+  t.ok(readdirSync(dir).includes('signal-ledger.json.gz'), 'the days paid for are saved');
 });
