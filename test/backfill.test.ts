@@ -75,10 +75,23 @@ t.test('history in Prometheus: exact past days, and the growth rule over it', as
   t.match(stdout, /^done: \d+ Cost Explorer requests \(\$\d+\.\d\d\)/m);
   t.match(stderr, /\[1\/\d+\] /, 'progress while it runs');
   t.match(stderr, /^recording rules: level (\d+) of \1 stored as blocks$/m, 'rule progress, level by level');
-  t.same(readdirSync(join(dir, 'om')).length, 6, 'a file per week from the 11th of October to the 19th of November');
-  const week = readFileSync(join(dir, 'om', 'bedrock-2026-10-25.om'), 'utf8');
-  t.match(week, new RegExp(`^bedrock_tokens_daily\\{.*instance="exporter:9180",job="bedrock-usage-exporter"\\} \\S+ ${dayStartMs('2026-10-25') / 1000 - 1}$`, 'm'), 'first sample a second before the week starts, with its values');
-  t.match(week, /# EOF\n$/);
+  // Each file stays within one of promtool's 7-day blocks (multiples of 7 days since the epoch), so
+  // promtool reads it once; the history starts with the 11th of October and ends before the 20th of November.
+  const files = readdirSync(join(dir, 'om')).sort();
+  t.same([files[0], files.length], ['bedrock-2026-10-11.om', 7], 'a file per block from the 11th of October to the 19th of November');
+  const BLOCK = 7 * 24 * 3600;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const name of files) {
+    const text = readFileSync(join(dir, 'om', name), 'utf8');
+    t.match(text, /# EOF\n$/);
+    const times = [...text.matchAll(/ (\d+)$/gm)].map((m) => Number(m[1]));
+    const [low, high] = times.reduce(([a, b], time) => [Math.min(a, time), Math.max(b, time)], [Infinity, -Infinity]);
+    t.equal(Math.floor(low / BLOCK), Math.floor(high / BLOCK), `${name} stays in one block`);
+    [first, last] = [Math.min(first, low), Math.max(last, high)];
+  }
+  t.equal(first, dayStartMs('2026-10-11') / 1000 - 1, 'first sample a second before the history starts, with its values');
+  t.equal(last, dayStartMs('2026-11-20') / 1000 - 300 - 1, 'last sample for 23:55 on the 19th');
 
   const prometheus = await startPrometheus(t, { tsdb });
   const truthOf = (day: string, by: Array<'model' | 'region' | 'direction'>, measure: 'tokens' | 'cost') => {
@@ -151,7 +164,8 @@ t.test('bad backfill flags are one-line errors', async (t) => {
   t.throws(() => options(['--from=2024-01-01']), /^--from: Cost Explorer keeps 13 months; the earliest day is 2025-10-01$/);
   t.throws(() => options(['--from=yesterday']), /^--from: expected a day/);
   t.throws(() => options(['--lookback-delta=30s']), /^--lookback-delta: must be at least 60s/);
-  t.throws(() => options(['--lookback-delta=1m500ms']), /^--lookback-delta: expected whole seconds/);
+  t.throws(() => options(['--lookback-delta=1m500ms']), /^--lookback-delta: expected whole seconds that divide a day/);
+  t.throws(() => options(['--lookback-delta=7m']), /^--lookback-delta: expected whole seconds that divide a day/);
   t.throws(() => options(['--until=2030-01-01T00:00:00Z']), /^--until: must not be in the future/);
   t.throws(() => options(['--until=soon']), /^--until: expected an RFC 3339 time/);
   t.throws(() => options(['--from=2026-11-19', '--until=2026-11-19T12:00:00Z']), /^--until: must be after 2026-11-20/);

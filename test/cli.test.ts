@@ -39,7 +39,7 @@ t.test('check-config, --version and --help', async (t) => {
 });
 
 t.test('backfill flags are validated before anything is read', async (t) => {
-  t.same(await call(['backfill', '--lookback-delta=1h1ms']), { code: 2, stdout: '', stderr: 'bedrock-usage-exporter: --lookback-delta: expected whole seconds, got "1h1ms"\n' });
+  t.same(await call(['backfill', '--lookback-delta=1h1ms']), { code: 2, stdout: '', stderr: 'bedrock-usage-exporter: --lookback-delta: expected whole seconds that divide a day (1m, 2m, 5m, 10m, ...), got "1h1ms"\n' });
   t.equal((await call(['backfill', '--bogus'])).code, 2);
   const help = (await call(['backfill', '--help'])).stdout;
   t.match(help, /^Backfill:\n  --from\n      first day to read; default the oldest day Cost Explorer keeps/m, 'backfill --help describes its own flags');

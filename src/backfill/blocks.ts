@@ -9,7 +9,7 @@ import { ConfigError, ToolError } from '../errors.js';
 import { writeFileInChunks } from '../files.js';
 import { renderLabels } from '../sources/series.js';
 import { DAY_MS } from '../time.js';
-import { SAMPLE_LEAD_MS } from './history.js';
+import { SAMPLE_LEAD_MS, type Window } from './history.js';
 
 // Prometheus' own tools turn the backfill into blocks: promtool for the samples; for the recording
 // rules, a temporary Prometheus on those blocks evaluates them, and promtool stores the results.
@@ -45,6 +45,37 @@ export async function checkRules(files: readonly string[]): Promise<void> {
 
 /** The longest period one backfill file covers; blocks up to this long keep their number small. */
 export const FILE_DAYS = 7;
+const BLOCK_MS = FILE_DAYS * DAY_MS;
+
+/**
+ * The instants [startMs, endMs) cut where promtool cuts blocks: at multiples of FILE_DAYS since the
+ * epoch, in the time the samples are written at. promtool reads its whole input once per block it
+ * writes, so a file that stays within one block is read once.
+ */
+export function blockWindows(startMs: number, endMs: number): Window[] {
+  const windows: Window[] = [];
+  for (let cut = Math.floor((startMs - SAMPLE_LEAD_MS) / BLOCK_MS) * BLOCK_MS + SAMPLE_LEAD_MS; cut < endMs; cut += BLOCK_MS) {
+    const window = { startMs: Math.max(cut, startMs), endMs: Math.min(cut + BLOCK_MS, endMs) };
+    if (window.startMs < window.endMs) windows.push(window);
+  }
+  return windows;
+}
+
+/**
+ * One task at a time, one step behind the caller: `next` waits for the task before, then starts
+ * `task` and returns, so the caller prepares the next file while promtool stores this one.
+ */
+export function oneBehind(): { next(task: () => Promise<void>): Promise<void>; drain(): Promise<void> } {
+  let pending: Promise<void> = Promise.resolve();
+  return {
+    async next(task) {
+      await pending;
+      pending = task();
+      pending.catch(() => undefined); // seen when drained; until then it must not count as unhandled
+    },
+    drain: () => pending,
+  };
+}
 
 /**
  * Blocks from one OpenMetrics file, added to `tsdb`. promtool opens every block already in its output
@@ -176,14 +207,19 @@ interface Matrix {
 /** Prometheus answers at most 11,000 points per series and range query. */
 const MAX_POINTS = 10_000;
 
+/** Rules a temporary Prometheus evaluates at once: it spreads them over the cores while promtool stores the previous week. */
+const CONCURRENT_QUERIES = 2;
+
 /**
- * One recording rule evaluated at the history's sample times in [startMs, endMs), handed to `write`
- * series by series as OpenMetrics sample lines. Resolves to the number of samples.
+ * One recording rule evaluated at the history's sample instants in `window` (on the lookback's grid,
+ * written SAMPLE_LEAD_MS early), as OpenMetrics sample lines.
  */
-async function evaluate(url: string, rule: RecordingRule, startMs: number, endMs: number, lookbackMs: number, write: (chunk: string) => Promise<void> | void, signal?: AbortSignal): Promise<number> {
+async function evaluate(url: string, rule: RecordingRule, window: Window, lookbackMs: number, signal?: AbortSignal): Promise<{ text: string; samples: number }> {
+  const chunks: string[] = [];
   let samples = 0;
-  for (let from = startMs - SAMPLE_LEAD_MS; from < endMs - SAMPLE_LEAD_MS; from += MAX_POINTS * lookbackMs) {
-    const to = Math.min(endMs - SAMPLE_LEAD_MS - 1, from + (MAX_POINTS - 1) * lookbackMs);
+  const first = Math.ceil(window.startMs / lookbackMs) * lookbackMs - SAMPLE_LEAD_MS;
+  for (let from = first; from < window.endMs - SAMPLE_LEAD_MS; from += MAX_POINTS * lookbackMs) {
+    const to = Math.min(window.endMs - SAMPLE_LEAD_MS - 1, from + (MAX_POINTS - 1) * lookbackMs);
     const params = new URLSearchParams({ query: rule.expr, start: String(from / 1000), end: String(to / 1000), step: String(lookbackMs / 1000) });
     const answer = (await (await fetch(`${url}/api/v1/query_range`, { method: 'POST', body: params, signal })).json()) as Matrix;
     if (answer.status !== 'success') throw new ToolError(`recording rule ${rule.record}: ${answer.error}`);
@@ -191,20 +227,20 @@ async function evaluate(url: string, rule: RecordingRule, startMs: number, endMs
       const labels = { ...metric, ...rule.labels };
       delete labels.__name__;
       const prefix = `${rule.record}${renderLabels(Object.entries(labels))} `;
-      await write(values.map(([time, value]) => `${prefix}${value} ${time}\n`).join(''));
+      chunks.push(values.map(([time, value]) => `${prefix}${value} ${time}\n`).join(''));
       samples += values.length;
     }
   }
-  return samples;
+  return { text: chunks.join(''), samples };
 }
 
 /**
- * Evaluates the recording rules over [startMs, endMs) against the blocks in `tsdb`, level by level,
- * each time with a temporary Prometheus on 127.0.0.1, and adds the results to `tsdb` as blocks. It
- * asks for a week of a rule at once (promtool's own rule backfill queries every 2-hour block
- * separately, hours for a year of history) and hands each week to promtool before the next, so
- * memory and temporary disk hold one week whatever the length of the history. A level's blocks join
- * `tsdb` once its Prometheus has stopped.
+ * Evaluates the recording rules over the instants [startMs, endMs) against the blocks in `tsdb`,
+ * level by level, each time with a temporary Prometheus on 127.0.0.1, and adds the results to `tsdb`
+ * as blocks. It asks for a week of a rule at once (promtool's own rule backfill queries every 2-hour
+ * block separately, hours for a year of history) and hands each week to promtool while it evaluates
+ * the next, so memory and temporary disk hold two weeks whatever the length of the history. A level's
+ * blocks join `tsdb` once its Prometheus has stopped.
  */
 export async function createBlocksFromRules(
   tsdb: string,
@@ -216,6 +252,7 @@ export async function createBlocksFromRules(
   const documents = await Promise.all(ruleFiles.map(async (file) => parseYaml(await readFile(file, 'utf8')) as unknown));
   const levels = ruleLevels(documents);
   const work = await mkdtemp(join(tmpdir(), 'bue-rules-'));
+  const storing = oneBehind();
   try {
     for (const [index, rules] of levels.entries()) {
       const staged = join(work, `level-${index + 1}`);
@@ -223,22 +260,34 @@ export async function createBlocksFromRules(
       // Each evaluation must see exactly the sample written for its instant, not the one before it.
       const prometheus = { binary: options.prometheus ?? 'prometheus', lookbackDeltaMs: options.lookbackMs - SAMPLE_LEAD_MS, readyTimeoutMs: options.readyTimeoutMs ?? 60_000, signal: options.signal };
       await withTemporaryPrometheus(tsdb, work, prometheus, async (url) => {
-        for (let week = startMs; week < endMs; week += FILE_DAYS * DAY_MS) {
-          const file = join(work, 'week.om');
+        for (const window of blockWindows(startMs, endMs)) {
+          const file = join(work, `week-${window.startMs}.om`);
           const samples = await writeFileInChunks(file, async (write) => {
             let count = 0;
-            for (const rule of rules) count += await evaluate(url, rule, week, Math.min(endMs, week + FILE_DAYS * DAY_MS), options.lookbackMs, write, options.signal);
+            let next = 0;
+            const worker = async (): Promise<void> => {
+              for (let rule = rules[next++]; rule !== undefined; rule = rules[next++]) {
+                const { text, samples } = await evaluate(url, rule, window, options.lookbackMs, options.signal);
+                count += samples;
+                await write(text);
+              }
+            };
+            await Promise.all(Array.from({ length: CONCURRENT_QUERIES }, worker));
             await write('# EOF\n');
             return count;
           });
-          if (samples > 0) await createBlocksFromOpenMetrics(file, staged, options);
-          await rm(file);
+          await storing.next(async () => {
+            if (samples > 0) await createBlocksFromOpenMetrics(file, staged, options);
+            await rm(file);
+          });
         }
+        await storing.drain();
       });
       for (const block of await readdir(staged)) await rename(join(staged, block), join(tsdb, block));
       options.onLevel?.(index + 1, levels.length);
     }
   } finally {
+    await storing.drain().catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
   return levels.length;

@@ -44,16 +44,24 @@ interface DayFamilies {
   families: Map<string, { help: string; series: Map<string, ValueAt> }>;
 }
 
-/** The instants of day X that samples stand for, one lookback apart, before `endMs`; each is written SAMPLE_LEAD_MS early. */
-export function sampleInstants(day: Day, lookbackMs: number, endMs = Infinity): number[] {
+/** A span of instants, [startMs, endMs). */
+export interface Window {
+  startMs: number;
+  endMs: number;
+}
+
+const ALWAYS: Window = { startMs: -Infinity, endMs: Infinity };
+
+/** The instants of day X in `window` that samples stand for, one lookback apart; each is written SAMPLE_LEAD_MS early. */
+export function sampleInstants(day: Day, lookbackMs: number, window: Window = ALWAYS): number[] {
   const instants: number[] = [];
-  const end = Math.min(dayStartMs(day) + DAY_MS, endMs);
-  for (let t = dayStartMs(day); t < end; t += lookbackMs) instants.push(t);
+  const end = Math.min(dayStartMs(day) + DAY_MS, window.endMs);
+  for (let t = dayStartMs(day); t < end; t += lookbackMs) if (t >= window.startMs) instants.push(t);
   return instants;
 }
 
-async function familiesOn(day: Day, sources: readonly HistorySource[], options: HistoryOptions, endMs: number): Promise<DayFamilies> {
-  const instants = sampleInstants(day, options.lookbackMs, endMs);
+async function familiesOn(day: Day, sources: readonly HistorySource[], options: HistoryOptions, window: Window): Promise<DayFamilies> {
+  const instants = sampleInstants(day, options.lookbackMs, window);
   const shareOfDay = instants.map((t) => (t - dayStartMs(day)) / DAY_MS);
   const times = instants.map((t) => t - SAMPLE_LEAD_MS);
   const families: DayFamilies['families'] = new Map();
@@ -89,18 +97,18 @@ async function familiesOn(day: Day, sources: readonly HistorySource[], options: 
 /**
  * OpenMetrics for the samples of `days` (each family once, its series' samples in time order, as
  * the format and promtool want), from the ledger entries of the days they depend on, handed to
- * `write` a series at a time so a large organization never needs the whole text in memory. Sample
- * times stop before `endMs`. Resolves to the number of samples written.
+ * `write` a series at a time so a large organization never needs the whole text in memory, for the
+ * instants in `window`. Resolves to the number of samples written.
  */
 export async function writePeriod(
   days: readonly Day[],
   sources: readonly HistorySource[],
   options: HistoryOptions,
   write: (chunk: string) => Promise<void> | void,
-  endMs = Infinity,
+  window: Window = ALWAYS,
 ): Promise<number> {
   const perDay: DayFamilies[] = [];
-  for (const day of days) perDay.push(await familiesOn(day, sources, options, endMs));
+  for (const day of days) perDay.push(await familiesOn(day, sources, options, window));
   const target = renderLabels([['instance', options.instance], ['job', options.job]]).slice(1, -1);
   let samples = 0;
   for (const [name, { help }] of perDay[0]?.families ?? []) {
@@ -123,8 +131,8 @@ export async function writePeriod(
 }
 
 /** The same as one string, for small periods and tests. */
-export async function renderPeriod(days: readonly Day[], sources: readonly HistorySource[], options: HistoryOptions, endMs = Infinity): Promise<string> {
+export async function renderPeriod(days: readonly Day[], sources: readonly HistorySource[], options: HistoryOptions, window: Window = ALWAYS): Promise<string> {
   const chunks: string[] = [];
-  const samples = await writePeriod(days, sources, options, (chunk) => void chunks.push(chunk), endMs);
+  const samples = await writePeriod(days, sources, options, (chunk) => void chunks.push(chunk), window);
   return samples === 0 ? '' : chunks.join('');
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { writePeriod, type HistorySource } from '../backfill/history.js';
-import { checkRules, createBlocksFromOpenMetrics, createBlocksFromRules, FILE_DAYS, requireTool } from '../backfill/blocks.js';
+import { blockWindows, checkRules, createBlocksFromOpenMetrics, createBlocksFromRules, oneBehind, requireTool } from '../backfill/blocks.js';
 import type { Config } from '../config.js';
 import { flagOf, setting, type Groups, type Values } from '../settings/command-line.js';
 import { bool, duration, fail, optionalPath, optionalText, show, text, textList, type Parser } from '../settings/parse.js';
@@ -16,7 +16,7 @@ import { createLogger } from '../log.js';
 import { PRICE_PER_REQUEST_USD } from '../metrics/health.js';
 import { readsFor, runReads, type SourceReads } from '../pipeline/collect.js';
 import { sourcesFor } from '../sources/index.js';
-import { addDays, addMonths, dayOf, dayStartMs, daysBetween, eachDay, isDay, monthStart, type Day } from '../time.js';
+import { addDays, addMonths, DAY_MS, dayOf, dayStartMs, daysBetween, eachDay, isDay, monthStart, type Day } from '../time.js';
 
 const optionalDay: Parser<Day | undefined> = (raw, name) => {
   const value = optionalText(raw, name);
@@ -33,7 +33,8 @@ const optionalTime: Parser<number | undefined> = (raw, name) => {
 
 const lookback: Parser<number> = (raw, name) => {
   const ms = duration(60_000)(raw, name);
-  return ms % 1000 === 0 ? ms : fail(name, `expected whole seconds, got ${show(raw)}`);
+  // Every day then starts on a sample, as the rules' evaluations do.
+  return DAY_MS % ms === 0 && ms % 1000 === 0 ? ms : fail(name, `expected whole seconds that divide a day (1m, 2m, 5m, 10m, ...), got ${show(raw)}`);
 };
 
 /** backfill's own flags, besides the exporter's settings. */
@@ -195,17 +196,24 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
       entriesOn: (day) => plan.queries.map((query) => ledger.get(day, query.key)).filter((entry) => entry !== undefined),
     }));
     let samples = 0;
+    // promtool stores a week while the next is written.
+    const storing = oneBehind();
     try {
-      for (let first = addDays(options.from, 1); first <= lastDay; first = addDays(first, FILE_DAYS)) {
-        const days = eachDay(first, addDays(first, FILE_DAYS)).filter((day) => day <= lastDay);
+      for (const window of blockWindows(dayStartMs(addDays(options.from, 1)), options.untilMs)) {
+        const first = dayOf(window.startMs);
+        const last = dayOf(window.endMs - 1);
         const file = join(output, `bedrock-${first}.om`);
         signal?.throwIfAborted();
-        samples += await writing('a backfill file', file, writeFileInChunks(file, (write) => writePeriod(days, sources, history, write, options.untilMs)));
-        if (options.tsdb) await createBlocksFromOpenMetrics(file, options.tsdb, { signal });
-        if (temporary) await rm(file);
-        io.stderr.write(`history ${first}..${days.at(-1)} written${options.tsdb ? ' and stored as blocks' : ''}\n`);
+        samples += await writing('a backfill file', file, writeFileInChunks(file, (write) => writePeriod(eachDay(first, addDays(last, 1)), sources, history, write, window)));
+        await storing.next(async () => {
+          if (options.tsdb) await createBlocksFromOpenMetrics(file, options.tsdb, { signal });
+          if (temporary) await rm(file);
+          io.stderr.write(`history ${new Date(window.startMs).toISOString()} to ${new Date(window.endMs).toISOString()} written${options.tsdb ? ' and stored as blocks' : ''}\n`);
+        });
       }
+      await storing.drain();
     } finally {
+      await storing.drain().catch(() => undefined);
       if (temporary) await rm(temporary, { recursive: true, force: true });
     }
     io.stderr.write(`${samples} samples${options.output ? ` in ${options.output}` : ''}${options.tsdb ? `, stored as blocks in ${options.tsdb}` : ''}\n`);

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
-import { createBlocksFromOpenMetrics, createBlocksFromRules, ruleLevels } from '../../src/backfill/blocks.js';
+import { blockWindows, createBlocksFromOpenMetrics, createBlocksFromRules, oneBehind, ruleLevels } from '../../src/backfill/blocks.js';
+import { SAMPLE_LEAD_MS } from '../../src/backfill/history.js';
 import { temporaryFolder } from '../helpers/temporary.js';
 
 const dir = temporaryFolder(t, 'bue-blocks-');
@@ -51,4 +52,31 @@ t.test('missing or failing tools are ToolErrors that say what to do', async (t) 
   await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { lookbackMs: 300_000, prometheus: 'false' }), { code: 'BUE_ERR_TOOL', message: /temporary Prometheus exited \(code 1\) before it was ready/ });
   writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - record: x:y:z\n        expr: sum(rate(up[1m]\n');
   await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { lookbackMs: 300_000 }), { code: 'BUE_ERR_TOOL', message: /^recording rule x:y:z: / });
+});
+
+t.test('windows follow promtool\'s 7-day blocks in written time', async (t) => {
+  const WEEK = 7 * 86_400_000;
+  const start = Date.parse('2026-10-11T00:00:00Z');
+  const end = Date.parse('2026-11-20T00:00:00Z');
+  const windows = blockWindows(start, end);
+  t.same([windows[0]!.startMs, windows.at(-1)!.endMs], [start, end], 'the whole span');
+  for (const [index, window] of windows.entries()) {
+    if (index > 0) t.equal(window.startMs, windows[index - 1]!.endMs, 'no gap, no overlap');
+    t.equal(Math.floor((window.startMs - SAMPLE_LEAD_MS) / WEEK), Math.floor((window.endMs - 1 - SAMPLE_LEAD_MS) / WEEK), 'written times in one block');
+  }
+  t.same(blockWindows(0, 1000), [{ startMs: 0, endMs: 1000 }], 'the epoch itself');
+  t.same(blockWindows(5, 5), [], 'nothing to cut');
+});
+
+t.test('oneBehind runs one task at a time and keeps a failure for drain', async (t) => {
+  const order: string[] = [];
+  const queue = oneBehind();
+  let release!: () => void;
+  await queue.next(() => new Promise<void>((resolve) => { order.push('a starts'); release = () => { order.push('a ends'); resolve(); }; }));
+  const second = queue.next(async () => { order.push('b starts'); throw new Error('b failed'); });
+  order.push('caller goes on');
+  release();
+  await second;
+  t.same(order, ['a starts', 'caller goes on', 'a ends', 'b starts']);
+  await t.rejects(queue.drain(), { message: 'b failed' });
 });
