@@ -208,7 +208,7 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
         await storing.next(async () => {
           if (options.tsdb) await createBlocksFromOpenMetrics(file, options.tsdb, { signal });
           if (temporary) await rm(file);
-          io.stderr.write(`history ${new Date(window.startMs).toISOString()} to ${new Date(window.endMs).toISOString()} written${options.tsdb ? ' and stored as blocks' : ''}\n`);
+          io.stderr.write(`history ${first}..${last} written${options.tsdb ? ' and stored as blocks' : ''}\n`);
         });
       }
       await storing.drain();
