@@ -39,7 +39,8 @@ function statusRows(status: RefreshStatus, snapshot: Snapshot | undefined): stri
   return rows.map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`).join('\n');
 }
 
-const perMillion = (totals: Totals): string => (totals.tokens > 0 ? usd((totals.cost / totals.tokens) * 1e6) : '–');
+/** Token spend over tokens, as the dashboards' recording rule: provisioned throughput and other usage left out. */
+const perMillion = (totals: Totals): string => (totals.tokens > 0 ? usd((totals.tokenCost / totals.tokens) * 1e6) : '–');
 
 function estimatedNotice(summary: Summary): string {
   const windows = [...(summary.estimated.monthToDate ? ['month to date'] : []), ...(summary.estimated.daily ? [shortDay(summary.dataDay)] : [])];
@@ -57,7 +58,7 @@ ${card('Spend, month to date', usd(monthToDate.cost), `since ${shortDay(monthSta
 ${card('Tokens, month to date', compact(monthToDate.tokens), `${count(monthToDate.tokens)} tokens`)}
 ${card(`Spend on ${shortDay(dataDay)}`, usd(daily.cost), `last complete UTC day${estimatedMark(estimated.daily)}`)}
 ${card(`Tokens on ${shortDay(dataDay)}`, compact(daily.tokens), `${count(daily.tokens)} tokens`)}
-${card('Cost per 1M tokens', perMillion(monthToDate), 'month to date, all spend over all tokens')}
+${card('Cost per 1M tokens', perMillion(monthToDate), 'month to date, token spend only')}
 </dl>`;
 }
 
@@ -66,7 +67,7 @@ export function rankTotals(totals: ReadonlyMap<string, Totals>, limit: number): 
   const sorted = [...totals].sort(([a, x], [b, y]) => y.cost - x.cost || y.tokens - x.tokens || a.localeCompare(b));
   if (sorted.length <= limit + 1) return { rows: sorted, rest: undefined };
   const folded = sorted.slice(limit);
-  const sum = folded.reduce((acc, [, t]) => ({ cost: acc.cost + t.cost, tokens: acc.tokens + t.tokens }), { cost: 0, tokens: 0 });
+  const sum = folded.reduce((acc, [, t]) => ({ cost: acc.cost + t.cost, tokens: acc.tokens + t.tokens, tokenCost: acc.tokenCost + t.tokenCost }), { cost: 0, tokens: 0, tokenCost: 0 });
   return { rows: sorted.slice(0, limit), rest: { count: folded.length, totals: sum } };
 }
 

@@ -34,8 +34,8 @@ function snapshotOf(summary: Partial<Summary> = {}): Snapshot {
     summary: {
       today: TODAY,
       dataDay: addDays(TODAY, -1),
-      monthToDate: { cost: 0, tokens: 0 },
-      daily: { cost: 0, tokens: 0 },
+      monthToDate: { cost: 0, tokens: 0, tokenCost: 0 },
+      daily: { cost: 0, tokens: 0, tokenCost: 0 },
       byModel: new Map(),
       byRegion: new Map(),
       byAccount: new Map(),
@@ -51,7 +51,7 @@ const page = (snapshot: Snapshot | undefined, overrides: Partial<RefreshStatus> 
   landingPage({ version, telemetryPath, status: status(overrides), snapshot });
 
 const sum = (values: Iterable<number>): number => [...values].reduce((a, b) => a + b, 0);
-const totalsOf = (map: Map<string, Totals>): Totals => ({ cost: sum([...map.values()].map((v) => v.cost)), tokens: sum([...map.values()].map((v) => v.tokens)) });
+const totalsOf = (map: Map<string, Totals>): Totals => ({ cost: sum([...map.values()].map((v) => v.cost)), tokens: sum([...map.values()].map((v) => v.tokens)), tokenCost: sum([...map.values()].map((v) => v.cost)) });
 
 /** The day-by-model map of a ledger where model i used `perDay(i, day)` tokens on each day. */
 function tokens(days: Day[], models: string[], perDay: (model: number, day: number) => number): Map<Day, Map<string, number>> {
@@ -279,12 +279,12 @@ t.test('stackedBarChart', async (t) => {
 });
 
 t.test('rankTotals', async (t) => {
-  const totals = new Map<string, Totals>([['b', { cost: 5, tokens: 1 }], ['a', { cost: 5, tokens: 1 }], ['c', { cost: 5, tokens: 9 }], ['d', { cost: 9, tokens: 0 }], ['e', { cost: -1, tokens: 0 }]]);
+  const totals = new Map<string, Totals>([['b', { cost: 5, tokens: 1, tokenCost: 5 }], ['a', { cost: 5, tokens: 1, tokenCost: 5 }], ['c', { cost: 5, tokens: 9, tokenCost: 5 }], ['d', { cost: 9, tokens: 0, tokenCost: 0 }], ['e', { cost: -1, tokens: 0, tokenCost: 0 }]]);
   t.same(rankTotals(totals, 10).rows.map(([k]) => k), ['d', 'c', 'a', 'b', 'e'], 'by spend, then tokens, then name');
   t.equal(rankTotals(totals, 4).rest, undefined, 'one row beyond the limit is listed, not folded');
   const { rows, rest } = rankTotals(totals, 2);
   t.same(rows.map(([k]) => k), ['d', 'c']);
-  t.same(rest, { count: 3, totals: { cost: 9, tokens: 2 } });
+  t.same(rest, { count: 3, totals: { cost: 9, tokens: 2, tokenCost: 10 } });
 });
 
 t.test('landingPage', async (t) => {
@@ -317,17 +317,17 @@ t.test('landingPage', async (t) => {
   });
 
   const byModel = new Map<string, Totals>([
-    ['claude-sonnet-4.6', { cost: 600, tokens: 100e6 }],
-    ['', { cost: 50, tokens: 0 }],
-    ['nova-pro', { cost: 300, tokens: 400e6 }],
-    [EVIL, { cost: 50, tokens: 500e6 }],
+    ['claude-sonnet-4.6', { cost: 600, tokens: 100e6, tokenCost: 600 }],
+    ['', { cost: 50, tokens: 0, tokenCost: 0 }],
+    ['nova-pro', { cost: 300, tokens: 400e6, tokenCost: 300 }],
+    [EVIL, { cost: 50, tokens: 500e6, tokenCost: 50 }],
   ]);
-  const byRegion = new Map<string, Totals>([['us-east-1', { cost: 700, tokens: 800e6 }], ['eu-west-1', { cost: 300, tokens: 200e6 }]]);
-  const byAccount = new Map<string, Totals>([['111122223333', { cost: 250, tokens: 100e6 }], ['444455556666', { cost: 750, tokens: 900e6 }]]);
+  const byRegion = new Map<string, Totals>([['us-east-1', { cost: 700, tokens: 800e6, tokenCost: 700 }], ['eu-west-1', { cost: 300, tokens: 200e6, tokenCost: 300 }]]);
+  const byAccount = new Map<string, Totals>([['111122223333', { cost: 250, tokens: 100e6, tokenCost: 250 }], ['444455556666', { cost: 750, tokens: 900e6, tokenCost: 750 }]]);
   const days = eachDay('2026-11-01', '2026-11-21');
   const full = snapshotOf({
     monthToDate: totalsOf(byModel),
-    daily: { cost: 40.5, tokens: 49_500_000 },
+    daily: { cost: 40.5, tokens: 49_500_000, tokenCost: 40.5 },
     byModel,
     byRegion,
     byAccount,
@@ -350,7 +350,7 @@ t.test('landingPage', async (t) => {
     const accounts = table(html, 'by-account');
     t.same(accounts.names, [escapeHtml(`Platform ${EVIL} (444455556666)`), '111122223333'], 'named where Cost Explorer gave a name, the id alone otherwise');
     t.same(accounts.spends, ['$750.00', '$250.00']);
-    t.notMatch(page(snapshotOf({ ...full.summary, byAccount: new Map([['', { cost: 1000, tokens: 1e9 }]]) })), /id="by-account"/, 'no account table without the account breakdown');
+    t.notMatch(page(snapshotOf({ ...full.summary, byAccount: new Map([['', { cost: 1000, tokens: 1e9, tokenCost: 1000 }]]) })), /id="by-account"/, 'no account table without the account breakdown');
   });
 
   t.test('cards and the estimated notice', async (t) => {
@@ -359,6 +359,10 @@ t.test('landingPage', async (t) => {
     t.match(html, /<dt>Spend on Nov 19<\/dt><dd class="value">\$40\.50<\/dd><dd>last complete UTC day, estimated<\/dd>/);
     t.match(html, /<dt>Tokens on Nov 19<\/dt><dd class="value">49\.5M<\/dd><dd>49,500,000 tokens<\/dd>/);
     t.match(html, /<dt>Cost per 1M tokens<\/dt><dd class="value">\$1\.00<\/dd>/);
+    // Provisioned throughput is spend without tokens: dividing it by tokens would inflate the unit price.
+    const provisioned = page(snapshotOf({ monthToDate: { cost: 5_000, tokens: 1e9, tokenCost: 460 }, byModel: new Map([['nova-2-lite', { cost: 5_000, tokens: 1e9, tokenCost: 460 }]]) }));
+    t.match(provisioned, /<dt>Cost per 1M tokens<\/dt><dd class="value">\$0\.46<\/dd><dd>month to date, token spend only<\/dd>/, 'token spend over tokens, as the dashboards\' rule');
+    t.match(table(provisioned, 'by-model').body, /\$0\.46<\/td><\/tr>/, 'the same in the model table');
     t.match(html, /<p class="notice" role="note"><strong>Estimated\.<\/strong> Cost Explorer still marks month to date and Nov 19 as estimated/);
     const notice = (estimated: Summary['estimated']) => /<p class="notice"[^]*?<\/p>/.exec(page(snapshotOf({ estimated })))?.[0];
     t.match(notice({ daily: false, monthToDate: true }), /marks month to date as estimated/);
@@ -379,7 +383,7 @@ t.test('landingPage', async (t) => {
   });
 
   t.test('the long tail of models is summed in one row', async (t) => {
-    const many = new Map(Array.from({ length: TABLE_ROWS + 5 }, (_, i) => [`model-${i}`, { cost: 1000 - i, tokens: 1 }] as [string, Totals]));
+    const many = new Map(Array.from({ length: TABLE_ROWS + 5 }, (_, i) => [`model-${i}`, { cost: 1000 - i, tokens: 1, tokenCost: 1000 - i }] as [string, Totals]));
     const { rows, names, body } = table(page(snapshotOf({ byModel: many, monthToDate: totalsOf(many) })), 'by-model');
     t.equal(rows, TABLE_ROWS + 1);
     t.equal(names[names.length - 1], '5 more models');
@@ -387,7 +391,7 @@ t.test('landingPage', async (t) => {
   });
 
   t.test('everything from outside is escaped', async (t) => {
-    const evil = snapshotOf({ ...full.summary, byRegion: new Map([[EVIL, { cost: 1, tokens: 1 }]]) });
+    const evil = snapshotOf({ ...full.summary, byRegion: new Map([[EVIL, { cost: 1, tokens: 1, tokenCost: 1 }]]) });
     const text = page(evil, { lastError: EVIL, services: [EVIL] }, EVIL, '/m"><script>');
     t.notMatch(text, /<script|'q'|"x"/);
     t.notMatch(text, /href="\/m">/);

@@ -11,6 +11,8 @@ import { family, renderLabels, set, type Family } from '../series.js';
 export interface Totals {
   cost: number;
   tokens: number;
+  /** The spend on tokens (kind="tokens"): what a cost per million tokens divides, as the recording rule does. */
+  tokenCost: number;
 }
 
 /** What the landing page shows without Grafana. */
@@ -47,10 +49,17 @@ function windowFamilies(window: Window) {
   };
 }
 
-const addTotals = (map: Map<string, Totals>, key: string, cost: number, tokens: number): void => {
-  const totals = map.get(key) ?? { cost: 0, tokens: 0 };
+export const noTotals = (): Totals => ({ cost: 0, tokens: 0, tokenCost: 0 });
+
+const add = (totals: Totals, cost: number, tokens: number, tokenCost: number): void => {
   totals.cost += cost;
   totals.tokens += tokens;
+  totals.tokenCost += tokenCost;
+};
+
+const addTotals = (map: Map<string, Totals>, key: string, cost: number, tokens: number, tokenCost: number): void => {
+  const totals = map.get(key) ?? noTotals();
+  add(totals, cost, tokens, tokenCost);
   map.set(key, totals);
 };
 
@@ -115,8 +124,8 @@ export async function aggregate(entries: Iterable<DayEntry>, today: Day, classif
   const summary: Summary = {
     today,
     dataDay: yesterday,
-    monthToDate: { cost: 0, tokens: 0 },
-    daily: { cost: 0, tokens: 0 },
+    monthToDate: noTotals(),
+    daily: noTotals(),
     byModel: new Map(),
     byRegion: new Map(),
     byAccount: new Map(),
@@ -158,13 +167,12 @@ export async function aggregate(entries: Iterable<DayEntry>, today: Day, classif
         addTo(f.cost, series.cost, row.cost);
         if (c.kind === 'tokens') addTo(f.tokens, series.measure, tokens);
         else addTo(f.usage, series.measure, row.quantity);
-        const totals = window === 'daily' ? summary.daily : summary.monthToDate;
-        totals.cost += row.cost;
-        totals.tokens += tokens;
+        const tokenCost = c.kind === 'tokens' ? row.cost : 0;
+        add(window === 'daily' ? summary.daily : summary.monthToDate, row.cost, tokens, tokenCost);
         if (window === 'month_to_date') {
-          addTotals(summary.byModel, c.model, row.cost, tokens);
-          addTotals(summary.byRegion, c.region, row.cost, tokens);
-          addTotals(summary.byAccount, row.account, row.cost, tokens);
+          addTotals(summary.byModel, c.model, row.cost, tokens, tokenCost);
+          addTotals(summary.byRegion, c.region, row.cost, tokens, tokenCost);
+          addTotals(summary.byAccount, row.account, row.cost, tokens, tokenCost);
         }
       }
     }
