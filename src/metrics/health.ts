@@ -47,7 +47,11 @@ export class HealthMetrics {
     for (const operation of ['GetCostAndUsage', 'GetDimensionValues']) {
       for (const outcome of ['success', 'throttled', 'error'] as const) this.requests.inc({ operation, outcome }, 0);
     }
-    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    if (options.processMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry });
+      // Gauges named *_total fail `promtool check metrics`; each is the sum of its per-type gauge (nodejs_active_handles{type}).
+      for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
+    }
   }
 
   #paidRequests = 0;
