@@ -24,6 +24,7 @@ t.test('demo: emulator and exporter in one process, metrics ready, clean stop', 
   t.ok(metricsUrl, `the demo prints its URLs on stderr:\n${stderr}`);
   t.match(stderr, /landing page\s+http:\/\/127\.0\.0\.1:\d+\//);
   t.match(stderr, /emulator\s+http:\/\/127\.0\.0\.1:\d+/);
+  t.match(stderr, /Bedrock-Quantum-Widgets is made up on purpose: the exporter warns that it does not know it/, 'the planted unknown usage type is announced, not left to look like a bug');
   const base = metricsUrl!.replace(/\/metrics$/, '');
   let ready = false;
   while (!ready && Date.now() < deadline) {

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { MADE_UP_USAGE_TYPE } from '../emulator/catalogue.js';
 import { generateDataset } from '../emulator/dataset.js';
 import { startEmulator } from '../emulator/server.js';
 import { createLogger } from '../log.js';
@@ -35,6 +36,8 @@ export async function runDemo(config: Config, seed = 42): Promise<void> {
       `  landing page   ${url}/`,
       `  metrics        ${metricsUrl}`,
       `  emulator       ${emulator.url} (stats at ${emulator.url}/__emulator/stats)`,
+      `The usage type ${MADE_UP_USAGE_TYPE} is made up on purpose: the exporter warns that it does not know it,`,
+      'as it would for a usage type AWS adds tomorrow, and keeps its cost under kind="unknown". Nothing to report.',
       'Press Ctrl+C to stop.',
       '',
     ].join('\n') + '\n',

@@ -7,6 +7,9 @@
  */
 import type { RecordType, Truth } from './dataset.js';
 
+
+/** The usage type the emulator makes up on purpose (after a region code), which no grammar knows. */
+export const MADE_UP_USAGE_TYPE = 'Bedrock-Quantum-Widgets';
 export type Size = 'tiny' | 'small' | 'demo' | 'large';
 
 /** How an entry's usage evolves over the history (relative to the data set's `today`). */
@@ -173,7 +176,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { usageType: '{RC}-TitanImageGeneratorG1-T2I-1024-Standard', service: BEDROCK, unit: 'Images', price: 0.01,
     truth: nonToken('image_generation', 'titan-image-generator-g1', 'amazon'), regions: ['USE1', 'USW2'], from: 'small', dailySpend: 2 },
   // A usage type no grammar knows: the exporter must keep its cost under kind="unknown".
-  { usageType: '{RC}-Bedrock-Quantum-Widgets', service: BEDROCK, unit: 'Units', price: 0.002,
+  { usageType: `{RC}-${MADE_UP_USAGE_TYPE}`, service: BEDROCK, unit: 'Units', price: 0.002,
     truth: nonToken('unknown'), regions: ['USE1', 'EU'], from: 'tiny', dailySpend: 1 },
 
   // AWS Marketplace listings: one SERVICE per model, and the usage type never names the model.
