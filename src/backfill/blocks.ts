@@ -234,6 +234,22 @@ async function evaluate(url: string, rule: RecordingRule, window: Window, lookba
   return { text: chunks.join(''), samples };
 }
 
+/** The rules of one level over one week, `CONCURRENT_QUERIES` at a time, each rule's lines written whole; resolves to the samples. */
+async function evaluateWeek(url: string, rules: readonly RecordingRule[], window: Window, lookbackMs: number, signal: AbortSignal | undefined, write: (chunk: string) => Promise<void> | void): Promise<number> {
+  let count = 0;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let rule = rules[next++]; rule !== undefined; rule = rules[next++]) {
+      const { text, samples } = await evaluate(url, rule, window, lookbackMs, signal);
+      count += samples;
+      await write(text);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENT_QUERIES }, worker));
+  await write('# EOF\n');
+  return count;
+}
+
 /**
  * Evaluates the recording rules over the instants [startMs, endMs) against the blocks in `tsdb`,
  * level by level, each time with a temporary Prometheus on 127.0.0.1, and adds the results to `tsdb`
@@ -262,20 +278,7 @@ export async function createBlocksFromRules(
       await withTemporaryPrometheus(tsdb, work, prometheus, async (url) => {
         for (const window of blockWindows(startMs, endMs)) {
           const file = join(work, `week-${window.startMs}.om`);
-          const samples = await writeFileInChunks(file, async (write) => {
-            let count = 0;
-            let next = 0;
-            const worker = async (): Promise<void> => {
-              for (let rule = rules[next++]; rule !== undefined; rule = rules[next++]) {
-                const { text, samples } = await evaluate(url, rule, window, options.lookbackMs, options.signal);
-                count += samples;
-                await write(text);
-              }
-            };
-            await Promise.all(Array.from({ length: CONCURRENT_QUERIES }, worker));
-            await write('# EOF\n');
-            return count;
-          });
+          const samples = await writeFileInChunks(file, (write) => evaluateWeek(url, rules, window, options.lookbackMs, options.signal, write));
           await storing.next(async () => {
             if (samples > 0) await createBlocksFromOpenMetrics(file, staged, options);
             await rm(file);

@@ -49,7 +49,7 @@ function windowFamilies(window: Window) {
   };
 }
 
-export const noTotals = (): Totals => ({ cost: 0, tokens: 0, tokenCost: 0 });
+const noTotals = (): Totals => ({ cost: 0, tokens: 0, tokenCost: 0 });
 
 const add = (totals: Totals, cost: number, tokens: number, tokenCost: number): void => {
   totals.cost += cost;
