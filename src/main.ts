@@ -7,6 +7,7 @@ import { checkLedgerFile } from './cost-explorer/ledger-file.js';
 import { createLogger } from './log.js';
 import { VERSION } from './version.js';
 import { loadWebConfig } from './web/web-config.js';
+import { sdkNodeNotice } from './commands/sdk-node-notice.js';
 
 const USAGE = `Usage: bedrock-usage-exporter [command] [flags]
 
@@ -102,6 +103,8 @@ async function dispatch(argv: string[], io: Io, run: RunState): Promise<number> 
       const stop = new AbortController();
       const onSignal = (signal: 'SIGINT' | 'SIGTERM') => stop.abort(new InterruptedError(signal));
       process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+      const notice = sdkNodeNotice();
+      if (notice) io.stderr.write(`note: ${notice}\n`);
       try {
         return await backfill!.runBackfill(commandLine.config, commandLine.command as BackfillFlags, io, { signal: stop.signal });
       } finally {
@@ -109,6 +112,8 @@ async function dispatch(argv: string[], io: Io, run: RunState): Promise<number> 
       }
     }
     case 'demo': {
+      // The demo talks only to its own emulator: the SDK's news is for operators, not a newcomer's first read.
+      sdkNodeNotice();
       const { runDemo } = await import('./commands/demo.js');
       await runDemo(commandLine.config);
       return 0;
@@ -117,6 +122,8 @@ async function dispatch(argv: string[], io: Io, run: RunState): Promise<number> 
       const { startExporter } = await import('./commands/serve.js');
       const { closeOnSignals } = await import('./commands/shutdown.js');
       const logger = createLogger(commandLine.config.log);
+      const notice = sdkNodeNotice();
+      if (notice) logger.warn({ node: process.version }, notice);
       const exporter = await startExporter(commandLine.config, logger);
       closeOnSignals(logger, exporter.close);
       return 0;

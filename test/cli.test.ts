@@ -61,6 +61,9 @@ t.test('the real binary: serve starts, listens and stops on SIGTERM', async (t) 
   });
   t.equal(result.code, 0, 'a graceful exit');
   t.match(result.stdout, /"msg":"shutting down"/);
+  t.notMatch(result.stderr, /NodeVersionSupportWarning/, "the SDK's eight-line notice is not printed");
+  const notices = result.stdout.split('\n').filter((line) => line.includes('need Node.js 22'));
+  t.equal(notices.length, Number(process.versions.node.split('.')[0]) < 22 ? 1 : 0, 'on Node 20, one warning line says it instead');
 });
 
 t.test('check-config validates the web config file too', async (t) => {

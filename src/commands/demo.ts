@@ -9,9 +9,6 @@ import { closeOnSignals } from './shutdown.js';
 
 /** Emulator and exporter in one process: the product with no AWS account and no paid calls. */
 export async function runDemo(config: Config, seed = 42): Promise<void> {
-  // The SDK's notice that its 2027 releases need Node 22 is for operators planning upgrades; the demo
-  // only talks to its own emulator, and the notice would be the first thing a newcomer reads.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const logger = createLogger(config.log);
   const emulator = await startEmulator({
     dataset: generateDataset({ seed, size: 'demo', today: dayOf(Date.now()) }),
