@@ -103,8 +103,7 @@ async function dispatch(argv: string[], io: Io, run: RunState): Promise<number> 
       const stop = new AbortController();
       const onSignal = (signal: 'SIGINT' | 'SIGTERM') => stop.abort(new InterruptedError(signal));
       process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-      const notice = sdkNodeNotice();
-      if (notice) io.stderr.write(`note: ${notice}\n`);
+      sdkNodeNotice((line) => io.stderr.write(`note: ${line}\n`));
       try {
         return await backfill!.runBackfill(commandLine.config, commandLine.command as BackfillFlags, io, { signal: stop.signal });
       } finally {
@@ -113,7 +112,7 @@ async function dispatch(argv: string[], io: Io, run: RunState): Promise<number> 
     }
     case 'demo': {
       // The demo talks only to its own emulator: the SDK's news is for operators, not a newcomer's first read.
-      sdkNodeNotice();
+      sdkNodeNotice(() => undefined);
       const { runDemo } = await import('./commands/demo.js');
       await runDemo(commandLine.config);
       return 0;
@@ -122,8 +121,7 @@ async function dispatch(argv: string[], io: Io, run: RunState): Promise<number> 
       const { startExporter } = await import('./commands/serve.js');
       const { closeOnSignals } = await import('./commands/shutdown.js');
       const logger = createLogger(commandLine.config.log);
-      const notice = sdkNodeNotice();
-      if (notice) logger.warn({ node: process.version }, notice);
+      sdkNodeNotice((line) => logger.warn({ node: process.version }, line));
       const exporter = await startExporter(commandLine.config, logger);
       closeOnSignals(logger, exporter.close);
       return 0;
