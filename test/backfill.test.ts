@@ -1,6 +1,7 @@
-// Backfill end to end: the emulator's history, our backfill, blocks made by the real promtool, and a
-// real Prometheus on them that answers past days with the data set's exact numbers.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// Backfill end to end: the emulator's history, our backfill and its blocks, the real promtool reading
+// them back, and a real Prometheus on them that answers past days with the data set's exact numbers.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -11,14 +12,18 @@ import { saveLedger } from '../src/cost-explorer/ledger-file.js';
 import { generateDataset, type Dataset } from '../src/emulator/dataset.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { totals } from '../src/emulator/truth.js';
+import { parseLabels } from '../src/sources/series.js';
 import { addDays, dayStartMs } from '../src/time.js';
 import { startPrometheus } from './helpers/prometheus.js';
 
-// Forty days of history through promtool and a temporary Prometheus: about a minute alone, twice that
+// Forty days of history, the recording rules through a temporary Prometheus: about a minute alone, twice that
 // beside the end-to-end stack on two busy cores; tap's 120 s default would be too near.
 t.setTimeout(300_000);
 
 const NOW = new Date('2026-11-20T12:00:00Z');
+
+/** A sample's series, however its labels were ordered. */
+const sampleKey = (labels: Array<[string, string]>): string => JSON.stringify(labels.sort(([a], [b]) => (a < b ? -1 : 1)));
 const HOUR = 3_600_000;
 
 /** The growth data set, with its cheapest model used on even days only: its series end at midnight every other day. */
@@ -75,8 +80,8 @@ t.test('history in Prometheus: exact past days, and the growth rule over it', as
   t.match(stdout, /^done: \d+ Cost Explorer requests \(\$\d+\.\d\d\)/m);
   t.match(stderr, /\[1\/\d+\] /, 'progress while it runs');
   t.match(stderr, /^recording rules: level (\d+) of \1 stored as blocks$/m, 'rule progress, level by level');
-  // Each file stays within one of promtool's 7-day blocks (multiples of 7 days since the epoch), so
-  // promtool reads it once; the history starts with the 11th of October and ends before the 20th of November.
+  // Each file stays within one 7-day block (multiples of 7 days since the epoch), as the blocks do;
+  // the history starts with the 11th of October and ends before the 20th of November.
   const files = readdirSync(join(dir, 'om')).sort();
   t.same([files[0], files.length], ['bedrock-2026-10-11.om', 7], 'a file per block from the 11th of October to the 19th of November');
   const BLOCK = 7 * 24 * 3600;
@@ -92,6 +97,20 @@ t.test('history in Prometheus: exact past days, and the growth rule over it', as
   }
   t.equal(first, dayStartMs('2026-10-11') / 1000 - 1, 'first sample a second before the history starts, with its values');
   t.equal(last, dayStartMs('2026-11-20') / 1000 - 300 - 1, 'last sample for 23:55 on the 19th');
+
+  // A week's block holds exactly the samples of the week's file, as promtool reads them back.
+  const week = files[2]!;
+  const inFile = new Map<string, number>();
+  for (const [, name, labels, value, time] of readFileSync(join(dir, 'om', week), 'utf8').matchAll(/^(\w+)(\{.*\})? (\S+) (\d+)$/gm)) {
+    inFile.set(`${sampleKey([['__name__', name!], ...parseLabels(labels ?? '')])} ${Number(time) * 1000}`, Number(value));
+  }
+  mkdirSync(join(tsdb, 'wal'), { recursive: true });
+  const weekStart = dayStartMs(week.slice('bedrock-'.length, -'.om'.length));
+  const dumped = execFileSync('promtool', ['tsdb', 'dump', `--min-time=${weekStart}`, `--max-time=${weekStart + 7 * 24 * HOUR - 1}`, '--match={__name__=~"bedrock_.+"}', tsdb], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const inBlock = new Map<string, number>();
+  for (const [, labels, value, time] of dumped.matchAll(/^(\{.*\}) (\S+) (\d+)$/gm)) inBlock.set(`${sampleKey(parseLabels(labels!))} ${time}`, Number(value));
+  t.equal(inBlock.size, inFile.size, `${week}: as many samples in the block as in the file`);
+  t.same([...inFile].filter(([key, value]) => inBlock.get(key) !== value).slice(0, 3).map(([key, value]) => [key, value, inBlock.get(key)]), [], 'each with its value');
 
   const prometheus = await startPrometheus(t, { tsdb });
   const truthOf = (day: string, by: Array<'model' | 'region' | 'direction'>, measure: 'tokens' | 'cost') => {

@@ -6,13 +6,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, ToolError } from '../errors.js';
-import { writeFileInChunks } from '../files.js';
-import { renderLabels } from '../sources/series.js';
 import { DAY_MS } from '../time.js';
-import { SAMPLE_LEAD_MS, type Window } from './history.js';
+import { SAMPLE_LEAD_MS, type SeriesSink, type Window } from './history.js';
+import { BlockWriter } from './tsdb/block-writer.js';
 
-// Prometheus' own tools turn the backfill into blocks: promtool for the samples; for the recording
-// rules, a temporary Prometheus on those blocks evaluates them, and promtool stores the results.
+// The history as Prometheus blocks, written by our own block writer (no text, no promtool in
+// between); for the recording rules, a temporary Prometheus on those blocks evaluates them.
 
 const run = promisify(execFile);
 
@@ -43,14 +42,14 @@ export async function checkRules(files: readonly string[]): Promise<void> {
   }
 }
 
-/** The longest period one backfill file covers; blocks up to this long keep their number small. */
-export const FILE_DAYS = 7;
-const BLOCK_MS = FILE_DAYS * DAY_MS;
+/** The longest period one block covers; blocks up to this long keep their number small. */
+export const BLOCK_DAYS = 7;
+const BLOCK_MS = BLOCK_DAYS * DAY_MS;
 
 /**
- * The instants [startMs, endMs) cut where promtool cuts blocks: at multiples of FILE_DAYS since the
- * epoch, in the time the samples are written at. promtool reads its whole input once per block it
- * writes, so a file that stays within one block is read once.
+ * The instants [startMs, endMs) cut into blocks at multiples of BLOCK_DAYS since the epoch, in the
+ * time the samples are written at (as promtool cuts them), so that the blocks of the history, of
+ * each rule level and of a later run line up.
  */
 export function blockWindows(startMs: number, endMs: number): Window[] {
   const windows: Window[] = [];
@@ -61,34 +60,20 @@ export function blockWindows(startMs: number, endMs: number): Window[] {
   return windows;
 }
 
-/**
- * One task at a time, one step behind the caller: `next` waits for the task before, then starts
- * `task` and returns, so the caller prepares the next file while promtool stores this one.
- */
-export function oneBehind(): { next(task: () => Promise<void>): Promise<void>; drain(): Promise<void> } {
-  let pending: Promise<void> = Promise.resolve();
-  return {
-    async next(task) {
-      await pending;
-      pending = task();
-      pending.catch(() => undefined); // seen when drained; until then it must not count as unhandled
-    },
-    drain: () => pending,
-  };
-}
+/** A sink that adds every series to a block. */
+export const blockSink = (block: BlockWriter): SeriesSink => ({
+  series: (name, labels, times, values) => block.add([['__name__', name], ...labels], times, values),
+});
 
-/**
- * Blocks from one OpenMetrics file, added to `tsdb`. promtool opens every block already in its output
- * directory, so it writes into an empty one beside them and the blocks are moved in afterwards.
- */
-export async function createBlocksFromOpenMetrics(file: string, tsdb: string, options: { promtool?: string; signal?: AbortSignal } = {}): Promise<void> {
-  await mkdir(tsdb, { recursive: true });
-  const fresh = await mkdtemp(join(tsdb, '.backfill-'));
+/** A block in `parent` from what `fill` adds to it; nothing is left of it when `fill` fails. Resolves to its samples. */
+export async function writeBlock(parent: string, fill: (block: BlockWriter) => Promise<unknown>): Promise<number> {
+  const block = await BlockWriter.create(parent);
   try {
-    await tool(options.promtool ?? 'promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', `--max-block-duration=${FILE_DAYS * 24}h`, file, fresh], options.signal);
-    for (const block of await readdir(fresh)) await rename(join(fresh, block), join(tsdb, block));
-  } finally {
-    await rm(fresh, { recursive: true, force: true });
+    await fill(block);
+    return (await block.close())?.stats.numSamples ?? 0;
+  } catch (error) {
+    await block.discard();
+    throw error;
   }
 }
 
@@ -207,15 +192,16 @@ interface Matrix {
 /** Prometheus answers at most 11,000 points per series and range query. */
 const MAX_POINTS = 10_000;
 
-/** Rules a temporary Prometheus evaluates at once: it spreads them over the cores while promtool stores the previous week. */
+/** Rules a temporary Prometheus evaluates at once, spread over the cores while Node writes the answers. */
 const CONCURRENT_QUERIES = 2;
+
+const sampleValue = (text: string): number => (text === '+Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text));
 
 /**
  * One recording rule evaluated at the history's sample instants in `window` (on the lookback's grid,
- * written SAMPLE_LEAD_MS early), as OpenMetrics sample lines.
+ * written SAMPLE_LEAD_MS early), added to `block`; resolves to the number of samples.
  */
-async function evaluate(url: string, rule: RecordingRule, window: Window, lookbackMs: number, signal?: AbortSignal): Promise<{ text: string; samples: number }> {
-  const chunks: string[] = [];
+async function evaluate(url: string, rule: RecordingRule, window: Window, lookbackMs: number, block: BlockWriter, signal?: AbortSignal): Promise<number> {
   let samples = 0;
   const first = Math.ceil(window.startMs / lookbackMs) * lookbackMs - SAMPLE_LEAD_MS;
   for (let from = first; from < window.endMs - SAMPLE_LEAD_MS; from += MAX_POINTS * lookbackMs) {
@@ -224,29 +210,22 @@ async function evaluate(url: string, rule: RecordingRule, window: Window, lookba
     const answer = (await (await fetch(`${url}/api/v1/query_range`, { method: 'POST', body: params, signal })).json()) as Matrix;
     if (answer.status !== 'success') throw new ToolError(`recording rule ${rule.record}: ${answer.error}`);
     for (const { metric, values } of answer.data.result) {
-      const labels = { ...metric, ...rule.labels };
-      delete labels.__name__;
-      const prefix = `${rule.record}${renderLabels(Object.entries(labels))} `;
-      chunks.push(values.map(([time, value]) => `${prefix}${value} ${time}\n`).join(''));
+      const labels = Object.entries({ ...metric, ...rule.labels, __name__: rule.record });
+      block.add(labels, values.map(([time]) => Math.round(time * 1000)), values.map(([, value]) => sampleValue(value)));
       samples += values.length;
     }
   }
-  return { text: chunks.join(''), samples };
+  return samples;
 }
 
-/** The rules of one level over one week, `CONCURRENT_QUERIES` at a time, each rule's lines written whole; resolves to the samples. */
-async function evaluateWeek(url: string, rules: readonly RecordingRule[], window: Window, lookbackMs: number, signal: AbortSignal | undefined, write: (chunk: string) => Promise<void> | void): Promise<number> {
+/** The rules of one level over one week, `CONCURRENT_QUERIES` at a time, into `block`; resolves to the samples. */
+async function evaluateWeek(url: string, rules: readonly RecordingRule[], window: Window, lookbackMs: number, block: BlockWriter, signal: AbortSignal | undefined): Promise<number> {
   let count = 0;
   let next = 0;
   const worker = async (): Promise<void> => {
-    for (let rule = rules[next++]; rule !== undefined; rule = rules[next++]) {
-      const { text, samples } = await evaluate(url, rule, window, lookbackMs, signal);
-      count += samples;
-      await write(text);
-    }
+    for (let rule = rules[next++]; rule !== undefined; rule = rules[next++]) count += await evaluate(url, rule, window, lookbackMs, block, signal);
   };
   await Promise.all(Array.from({ length: CONCURRENT_QUERIES }, worker));
-  await write('# EOF\n');
   return count;
 }
 
@@ -254,21 +233,20 @@ async function evaluateWeek(url: string, rules: readonly RecordingRule[], window
  * Evaluates the recording rules over the instants [startMs, endMs) against the blocks in `tsdb`,
  * level by level, each time with a temporary Prometheus on 127.0.0.1, and adds the results to `tsdb`
  * as blocks. It asks for a week of a rule at once (promtool's own rule backfill queries every 2-hour
- * block separately, hours for a year of history) and hands each week to promtool while it evaluates
- * the next, so memory and temporary disk hold two weeks whatever the length of the history. A level's
- * blocks join `tsdb` once its Prometheus has stopped.
+ * block separately, hours for a year of history) and writes each week's answers as a block, so memory
+ * holds one week whatever the length of the history. A level's blocks join `tsdb` once its
+ * Prometheus has stopped (it would otherwise load them while it answers).
  */
 export async function createBlocksFromRules(
   tsdb: string,
   ruleFiles: readonly string[],
   startMs: number,
   endMs: number,
-  options: { lookbackMs: number; prometheus?: string; promtool?: string; readyTimeoutMs?: number; signal?: AbortSignal; onLevel?: (level: number, levels: number) => void },
+  options: { lookbackMs: number; prometheus?: string; readyTimeoutMs?: number; signal?: AbortSignal; onLevel?: (level: number, levels: number) => void },
 ): Promise<number> {
   const documents = await Promise.all(ruleFiles.map(async (file) => parseYaml(await readFile(file, 'utf8')) as unknown));
   const levels = ruleLevels(documents);
   const work = await mkdtemp(join(tmpdir(), 'bue-rules-'));
-  const storing = oneBehind();
   try {
     for (const [index, rules] of levels.entries()) {
       const staged = join(work, `level-${index + 1}`);
@@ -277,20 +255,13 @@ export async function createBlocksFromRules(
       const prometheus = { binary: options.prometheus ?? 'prometheus', lookbackDeltaMs: options.lookbackMs - SAMPLE_LEAD_MS, readyTimeoutMs: options.readyTimeoutMs ?? 60_000, signal: options.signal };
       await withTemporaryPrometheus(tsdb, work, prometheus, async (url) => {
         for (const window of blockWindows(startMs, endMs)) {
-          const file = join(work, `week-${window.startMs}.om`);
-          const samples = await writeFileInChunks(file, (write) => evaluateWeek(url, rules, window, options.lookbackMs, options.signal, write));
-          await storing.next(async () => {
-            if (samples > 0) await createBlocksFromOpenMetrics(file, staged, options);
-            await rm(file);
-          });
+          await writeBlock(staged, (block) => evaluateWeek(url, rules, window, options.lookbackMs, block, options.signal));
         }
-        await storing.drain();
       });
       for (const block of await readdir(staged)) await rename(join(staged, block), join(tsdb, block));
       options.onLevel?.(index + 1, levels.length);
     }
   } finally {
-    await storing.drain().catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
   return levels.length;

@@ -1,8 +1,8 @@
 import type { DayEntry } from '../cost-explorer/ledger.js';
-import { escapeHelp, formatValue } from '../metrics/exposition.js';
+import { escapeHelp, exposedValue, formatValue } from '../metrics/exposition.js';
 import { OWN } from '../metrics/health.js';
 import { windowOf } from '../pipeline/collect.js';
-import { renderLabels, type Family } from '../sources/series.js';
+import { parseLabels, renderLabels, type Family, type Labels } from '../sources/series.js';
 import type { Source } from '../sources/source.js';
 import { dayStartMs, DAY_MS, eachDay, type Day } from '../time.js';
 
@@ -77,7 +77,9 @@ async function familiesOn(day: Day, sources: readonly HistorySource[], options: 
       const from = startValues.get(f.name)?.series;
       for (const [key, end] of f.series) {
         const start = from?.get(key) ?? 0;
-        series.set(key, f.accrues ? (i) => start + (end - start) * shareOfDay[i]! : () => end);
+        // Values as a scrape of the live exporter would have stored them; a constant is rounded once.
+        const held = exposedValue(end);
+        series.set(key, f.accrues ? (i) => exposedValue(start + (end - start) * shareOfDay[i]!) : () => held);
       }
       put(f.name, f.help, series);
     }
@@ -94,45 +96,73 @@ async function familiesOn(day: Day, sources: readonly HistorySource[], options: 
   return { times, families };
 }
 
+/** Where a period's series go: OpenMetrics text, TSDB blocks, or both. */
+export interface SeriesSink {
+  /** A family starts; its series follow. */
+  family?(name: string, help: string): Promise<void> | void;
+  /** One series' samples in time order; `labels` as a scrape would add them, without `__name__`. */
+  series(name: string, labels: Labels, times: readonly number[], values: readonly number[]): Promise<void> | void;
+  /** Every family was written. */
+  end?(): Promise<void> | void;
+}
+
+/** The OpenMetrics text of the series, handed to `write` a family head or a series at a time. */
+export function openMetricsSink(write: (chunk: string) => Promise<void> | void): SeriesSink {
+  return {
+    family: (name, help) => write(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} gauge\n`),
+    series: (name, labels, times, values) => {
+      const prefix = `${name}${renderLabels(labels)} `;
+      const lines: string[] = [];
+      for (let i = 0; i < times.length; i++) lines.push(`${prefix}${formatValue(values[i]!)} ${times[i]! / 1000}\n`);
+      return write(lines.join(''));
+    },
+    end: () => write('# EOF\n'),
+  };
+}
+
 /**
- * OpenMetrics for the samples of `days` (each family once, its series' samples in time order, as
- * the format and promtool want), from the ledger entries of the days they depend on, handed to
- * `write` a series at a time so a large organization never needs the whole text in memory, for the
- * instants in `window`. Resolves to the number of samples written.
+ * The samples of `days` (each family once, its series' samples in time order, as OpenMetrics and
+ * promtool want), from the ledger entries of the days they depend on, handed to the sinks a series
+ * at a time so a large organization never holds a period in memory, for the instants in `window`.
+ * Resolves to the number of samples.
  */
 export async function writePeriod(
   days: readonly Day[],
   sources: readonly HistorySource[],
   options: HistoryOptions,
-  write: (chunk: string) => Promise<void> | void,
+  sinks: readonly SeriesSink[],
   window: Window = ALWAYS,
 ): Promise<number> {
   const perDay: DayFamilies[] = [];
   for (const day of days) perDay.push(await familiesOn(day, sources, options, window));
-  const target = renderLabels([['instance', options.instance], ['job', options.job]]).slice(1, -1);
+  const target: Labels = [['instance', options.instance], ['job', options.job]];
   let samples = 0;
   for (const [name, { help }] of perDay[0]?.families ?? []) {
-    await write(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} gauge\n`);
+    for (const sink of sinks) await sink.family?.(name, help);
     const keys = new Set(perDay.flatMap((d) => [...d.families.get(name)!.series.keys()]));
     for (const key of [...keys].sort()) {
-      const prefix = `${name}${key === '' ? `{${target}}` : `${key.slice(0, -1)},${target}}`} `;
-      const lines: string[] = [];
-      for (const { times, families } of perDay) {
+      const labels: Labels = [...parseLabels(key), ...target];
+      const times: number[] = [];
+      const values: number[] = [];
+      for (const { times: dayTimes, families } of perDay) {
         const valueAt = families.get(name)!.series.get(key);
         if (valueAt === undefined) continue;
-        for (let i = 0; i < times.length; i++) lines.push(`${prefix}${formatValue(valueAt(i))} ${times[i]! / 1000}\n`);
+        for (let i = 0; i < dayTimes.length; i++) {
+          times.push(dayTimes[i]!);
+          values.push(valueAt(i));
+        }
       }
-      samples += lines.length;
-      await write(lines.join(''));
+      samples += times.length;
+      for (const sink of sinks) await sink.series(name, labels, times, values);
     }
   }
-  await write('# EOF\n');
+  for (const sink of sinks) await sink.end?.();
   return samples;
 }
 
-/** The same as one string, for small periods and tests. */
+/** The OpenMetrics text of a period as one string, for small periods and tests. */
 export async function renderPeriod(days: readonly Day[], sources: readonly HistorySource[], options: HistoryOptions, window: Window = ALWAYS): Promise<string> {
   const chunks: string[] = [];
-  const samples = await writePeriod(days, sources, options, (chunk) => void chunks.push(chunk), window);
+  const samples = await writePeriod(days, sources, options, [openMetricsSink((chunk) => void chunks.push(chunk))], window);
   return samples === 0 ? '' : chunks.join('');
 }

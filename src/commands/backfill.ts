@@ -1,9 +1,8 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { writePeriod, type HistorySource } from '../backfill/history.js';
-import { blockWindows, checkRules, createBlocksFromOpenMetrics, createBlocksFromRules, oneBehind, requireTool } from '../backfill/blocks.js';
+import { openMetricsSink, writePeriod, type HistorySource, type SeriesSink } from '../backfill/history.js';
+import { blockSink, blockWindows, checkRules, createBlocksFromRules, requireTool, writeBlock } from '../backfill/blocks.js';
 import type { Config } from '../config.js';
 import { flagOf, setting, type Groups, type Values } from '../settings/command-line.js';
 import { bool, duration, fail, optionalPath, optionalText, show, text, textList, type Parser } from '../settings/parse.js';
@@ -42,9 +41,9 @@ export const BACKFILL_SETTINGS = {
   backfill: {
     from: setting({ key: 'from', parse: optionalDay, shownDefault: 'the oldest day Cost Explorer keeps, 13 months back', help: 'first day to read' }),
     untilMs: setting({ key: 'until', parse: optionalTime, shownDefault: 'now', help: 'end of the history, RFC 3339; set it to when live data starts' }),
-    output: setting({ key: 'output', parse: optionalPath, shownDefault: 'bedrock-backfill, or temporary files with --tsdb', help: 'folder that keeps the OpenMetrics files, a week each' }),
-    tsdb: setting({ key: 'tsdb', parse: optionalPath, help: 'also turn them into Prometheus blocks in this folder (needs promtool)' }),
-    rules: setting({ key: 'rules', parse: textList, default: [], repeatable: true, help: 'with --tsdb: recording rules to evaluate over the history (needs prometheus)' }),
+    output: setting({ key: 'output', parse: optionalPath, shownDefault: 'bedrock-backfill, or none with --tsdb', help: 'folder for the history as OpenMetrics files, a week each' }),
+    tsdb: setting({ key: 'tsdb', parse: optionalPath, help: 'folder for the history as Prometheus blocks, a week each' }),
+    rules: setting({ key: 'rules', parse: textList, default: [], repeatable: true, help: 'with --tsdb: recording rules to evaluate over the history (needs prometheus and promtool)' }),
     lookbackMs: setting({ key: 'lookback-delta', parse: lookback, default: '5m', help: 'the --query.lookback-delta of the Prometheus that reads the history; samples are this far apart' }),
     job: setting({ key: 'job', parse: text, default: 'bedrock-usage-exporter', help: 'the job label the live scrape adds' }),
     instance: setting({ key: 'instance', parse: text, default: 'exporter:9180', help: 'the instance label the live scrape adds (the compose file\'s exporter)' }),
@@ -57,7 +56,7 @@ export type BackfillFlags = Values<typeof BACKFILL_SETTINGS>;
 export interface BackfillOptions {
   from: Day;
   untilMs: number;
-  /** Where the OpenMetrics files stay; without it (only with --tsdb) they are temporary. */
+  /** Where the OpenMetrics files go; none with --tsdb alone. */
   output: string | undefined;
   tsdb: string | undefined;
   rules: string[];
@@ -92,12 +91,10 @@ export function backfillOptions({ backfill: flags }: BackfillFlags, now: Date): 
 async function checkPrerequisites(options: BackfillOptions, ledgerFile: string | undefined): Promise<void> {
   await checkLedgerFile(ledgerFile);
   if (options.output !== undefined) await checkWritable('the output folder', options.output, 'folder');
-  if (options.tsdb !== undefined) {
-    await checkWritable('the TSDB folder', options.tsdb, 'folder');
-    await requireTool('promtool');
-  }
+  if (options.tsdb !== undefined) await checkWritable('the TSDB folder', options.tsdb, 'folder');
   if (options.rules.length > 0) {
     await requireTool('prometheus');
+    await requireTool('promtool');
     await checkRules(options.rules);
   }
 }
@@ -186,35 +183,27 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
       if (config.ledger.file && done > 0) await writing('the ledger file', config.ledger.file, saveLedger(config.ledger.file, ledger));
     }
 
-    // Without --output the files only feed promtool: they go to a temporary folder, one at a time.
-    const temporary = options.output === undefined ? await mkdtemp(join(tmpdir(), 'bedrock-backfill-')) : undefined;
-    const output = options.output ?? temporary!;
-    await writing('the output folder', output, mkdir(output, { recursive: true }));
+    if (options.output) await writing('the output folder', options.output, mkdir(options.output, { recursive: true }));
+    if (options.tsdb) await writing('the TSDB folder', options.tsdb, mkdir(options.tsdb, { recursive: true }));
     const history = { lookbackMs: options.lookbackMs, job: options.job, instance: options.instance };
     const sources: HistorySource[] = planned.map(({ source, plan }) => ({
       source,
       entriesOn: (day) => plan.queries.map((query) => ledger.get(day, query.key)).filter((entry) => entry !== undefined),
     }));
     let samples = 0;
-    // promtool stores a week while the next is written.
-    const storing = oneBehind();
-    try {
-      for (const window of blockWindows(dayStartMs(addDays(options.from, 1)), options.untilMs)) {
-        const first = dayOf(window.startMs);
-        const last = dayOf(window.endMs - 1);
-        const file = join(output, `bedrock-${first}.om`);
-        signal?.throwIfAborted();
-        samples += await writing('a backfill file', file, writeFileInChunks(file, (write) => writePeriod(eachDay(first, addDays(last, 1)), sources, history, write, window)));
-        await storing.next(async () => {
-          if (options.tsdb) await createBlocksFromOpenMetrics(file, options.tsdb, { signal });
-          if (temporary) await rm(file);
-          io.stderr.write(`history ${first}..${last} written${options.tsdb ? ' and stored as blocks' : ''}\n`);
-        });
-      }
-      await storing.drain();
-    } finally {
-      await storing.drain().catch(() => undefined);
-      if (temporary) await rm(temporary, { recursive: true, force: true });
+    for (const window of blockWindows(dayStartMs(addDays(options.from, 1)), options.untilMs)) {
+      const first = dayOf(window.startMs);
+      const last = dayOf(window.endMs - 1);
+      const days = eachDay(first, addDays(last, 1));
+      signal?.throwIfAborted();
+      // A week is one block and, with --output, one OpenMetrics file; both come from one pass.
+      const write = async (sinks: SeriesSink[]): Promise<number> => {
+        if (options.output === undefined) return writePeriod(days, sources, history, sinks, window);
+        const file = join(options.output, `bedrock-${first}.om`);
+        return writing('a backfill file', file, writeFileInChunks(file, (chunk) => writePeriod(days, sources, history, [...sinks, openMetricsSink(chunk)], window)));
+      };
+      samples += options.tsdb ? await writing('the TSDB folder', options.tsdb, writeBlock(options.tsdb, (block) => write([blockSink(block)]))) : await write([]);
+      io.stderr.write(`history ${first}..${last} written${options.tsdb ? ' as a block' : ''}\n`);
     }
     io.stderr.write(`${samples} samples${options.output ? ` in ${options.output}` : ''}${options.tsdb ? `, stored as blocks in ${options.tsdb}` : ''}\n`);
     if (options.tsdb && options.rules.length > 0) {

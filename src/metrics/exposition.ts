@@ -6,11 +6,13 @@ import { Pacer } from '../pacer.js';
 export const escapeHelp = (value: string): string => value.replace(/[\\\n]/g, (c) => (c === '\n' ? '\\n' : '\\\\'));
 
 /** Sums of decimal amounts carry binary noise (0.1 + 0.2); 15 significant digits hide it without losing cents. */
+export const exposedValue = (value: number): number => (Number.isInteger(value) || !Number.isFinite(value) ? value : Number(value.toPrecision(15)));
+
+/** A value as the text format shows it: what a scrape stores is exposedValue(value). */
 export function formatValue(value: number): string {
-  if (Number.isInteger(value)) return String(value);
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
-  return String(Number(value.toPrecision(15)));
+  return String(exposedValue(value));
 }
 
 /** The text in slices of about one pacer slice each: joined, they are the whole text. */

@@ -36,6 +36,13 @@ export function renderLabels(labels: Labels): string {
   return parts.join('');
 }
 
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
+/** The labels of a label set renderLabels made, back as pairs. */
+export function parseLabels(rendered: string): Array<[string, string]> {
+  return [...rendered.matchAll(LABEL)].map(([, name, value]) => [name!, value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c))]);
+}
+
 export function set(target: Family, labels: Labels, value: number): void {
   target.series.set(renderLabels(labels), value);
 }

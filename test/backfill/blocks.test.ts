@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
-import { blockWindows, createBlocksFromOpenMetrics, createBlocksFromRules, oneBehind, ruleLevels } from '../../src/backfill/blocks.js';
+import { blockWindows, createBlocksFromRules, requireTool, ruleLevels, writeBlock } from '../../src/backfill/blocks.js';
 import { SAMPLE_LEAD_MS } from '../../src/backfill/history.js';
 import { temporaryFolder } from '../helpers/temporary.js';
 
@@ -29,11 +30,8 @@ t.test('recording rules are ordered so each level reads only series of earlier l
 });
 
 t.test('missing or failing tools are ToolErrors that say what to do', async (t) => {
-  const file = join(dir, 'bad.om');
-  writeFileSync(file, 'this is not openmetrics\n');
-  await t.rejects(createBlocksFromOpenMetrics(file, join(dir, 'tsdb'), { promtool: join(dir, 'no-promtool') }), { code: 'BUE_ERR_TOOL', message: /not found: install Prometheus/ });
-  await t.rejects(createBlocksFromOpenMetrics(file, join(dir, 'tsdb'), { promtool: 'false' }), { code: 'BUE_ERR_TOOL', message: /^false tsdb create-blocks-from openmetrics failed: \S/ }, 'a tool that fails silently');
-  await t.rejects(createBlocksFromOpenMetrics(file, join(dir, 'tsdb')), { code: 'BUE_ERR_TOOL', message: /^promtool tsdb create-blocks-from openmetrics failed: .*invalid syntax/ });
+  await t.rejects(requireTool(join(dir, 'no-promtool')), { code: 'BUE_ERR_TOOL', message: /not found: install Prometheus/ });
+  await t.rejects(requireTool('false'), { code: 'BUE_ERR_TOOL', message: /^false --version failed: \S/ }, 'a tool that fails silently');
   const rules = join(dir, 'rules.yml');
   writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - record: x:y:z\n        expr: up\n');
   await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { lookbackMs: 300_000, prometheus: join(dir, 'no-prometheus') }), { code: 'BUE_ERR_TOOL', message: /no-prometheus not found/ });
@@ -54,7 +52,7 @@ t.test('missing or failing tools are ToolErrors that say what to do', async (t) 
   await t.rejects(createBlocksFromRules(join(dir, 'tsdb'), [rules], 0, 3_600_000, { lookbackMs: 300_000 }), { code: 'BUE_ERR_TOOL', message: /^recording rule x:y:z: / });
 });
 
-t.test('windows follow promtool\'s 7-day blocks in written time', async (t) => {
+t.test('windows follow 7-day blocks in written time, as promtool cuts them', async (t) => {
   const WEEK = 7 * 86_400_000;
   const start = Date.parse('2026-10-11T00:00:00Z');
   const end = Date.parse('2026-11-20T00:00:00Z');
@@ -68,15 +66,27 @@ t.test('windows follow promtool\'s 7-day blocks in written time', async (t) => {
   t.same(blockWindows(5, 5), [], 'nothing to cut');
 });
 
-t.test('oneBehind runs one task at a time and keeps a failure for drain', async (t) => {
-  const order: string[] = [];
-  const queue = oneBehind();
-  let release!: () => void;
-  await queue.next(() => new Promise<void>((resolve) => { order.push('a starts'); release = () => { order.push('a ends'); resolve(); }; }));
-  const second = queue.next(async () => { order.push('b starts'); throw new Error('b failed'); });
-  order.push('caller goes on');
-  release();
-  await second;
-  t.same(order, ['a starts', 'caller goes on', 'a ends', 'b starts']);
-  await t.rejects(queue.drain(), { message: 'b failed' });
+t.test('rule values beyond the reals are stored as Prometheus answers them', async (t) => {
+  const tsdb = join(dir, 'special-values');
+  const rules = join(dir, 'special.yml');
+  writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n' + [['plus', 'vector(1) / 0'], ['minus', 'vector(-1) / 0'], ['nan', 'vector(0) / 0']].map(([name, expr]) => `      - record: special:${name}\n        expr: ${expr}\n`).join(''));
+  const start = Date.parse('2026-11-01T00:00:00Z');
+  await createBlocksFromRules(tsdb, [rules], start, start + 3_600_000, { lookbackMs: 300_000 });
+  mkdirSync(join(tsdb, 'wal'), { recursive: true });
+  const dumped = execFileSync('promtool', ['tsdb', 'dump', tsdb], { encoding: 'utf8' });
+  const values = new Map([...dumped.matchAll(/^\{__name__="special:(\w+)"\} (\S+) \d+$/gm)].map(([, name, value]) => [name, value]));
+  t.same(Object.fromEntries(values), { minus: '-Inf', nan: 'NaN', plus: '+Inf' });
+  t.equal(dumped.trim().split('\n').length, 3 * 12, 'every 5 minutes of the hour');
+});
+
+t.test('a block that fails while it is filled leaves nothing behind', async (t) => {
+  const tsdb = join(dir, 'failed-block');
+  mkdirSync(tsdb);
+  await t.rejects(writeBlock(tsdb, async (block) => {
+    block.add([['__name__', 'up']], [1000], [1]);
+    throw new Error('the source failed');
+  }), { message: 'the source failed' });
+  t.same(readdirSync(tsdb), []);
+  t.equal(await writeBlock(tsdb, async (block) => block.add([['__name__', 'up']], [1000, 2000], [1, 1])), 2, 'the samples of a block written');
+  t.equal(readdirSync(tsdb).length, 1);
 });

@@ -1,5 +1,5 @@
-// The programs backfill runs: missing, or failing part-way. Exit 5 (2 for rule files promtool
-// rejects) before any paid request, and no temporary folder left behind.
+// The programs backfill runs for --rules: missing, or stopped part-way. Exit 5 (2 for rule files
+// promtool rejects) before any paid request, and nothing left behind.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,43 +15,31 @@ import { temporaryFolder } from '../helpers/temporary.js';
 
 const dir = temporaryFolder(t, 'bue-failures-tools-');
 
-t.test('backfill --tsdb without promtool, --rules without prometheus or with bad rules: exit 5 or 2 before any request', async (t) => {
-  const onlyPromtool = join(dir, 'only-promtool');
-  mkdirSync(onlyPromtool);
-  symlinkSync(execFileSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).trim(), join(onlyPromtool, 'promtool'));
+t.test('backfill --tsdb needs no tool; --rules without prometheus or promtool, or with bad rules: exit 5 or 2 before any request', async (t) => {
+  const only = (tool: string): string => {
+    const bin = join(dir, `only-${tool}`);
+    mkdirSync(bin);
+    symlinkSync(execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bin, tool));
+    return bin;
+  };
   const unreachable = `http://127.0.0.1:${await freePort()}`;
   const tsdb = join(dir, 'tsdb');
-  const noPromtool = await runCli(['backfill', `--tsdb=${tsdb}`], { env: { ...offline, PATH: join(dir, 'empty'), AWS_ENDPOINT_URL_COST_EXPLORER: unreachable } });
-  t.equal(noPromtool.code, EXIT_CODES.tool);
-  t.equal(lastLine(t, noPromtool), 'bedrock-usage-exporter: promtool not found: install Prometheus (Debian: apt-get install prometheus)');
-  const noPrometheus = await runCli(['backfill', `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml'], { env: { ...offline, PATH: onlyPromtool, AWS_ENDPOINT_URL_COST_EXPLORER: unreachable } });
+  const noTools = await runCli(['backfill', `--tsdb=${tsdb}`], { env: { ...offline, PATH: join(dir, 'empty'), AWS_ENDPOINT_URL_COST_EXPLORER: unreachable } });
+  t.equal(noTools.code, EXIT_CODES.aws, 'blocks are written without Prometheus installed: the run goes on to Cost Explorer');
+  const rules = '--rules=prometheus/rules/recording.yml';
+  const noPrometheus = await runCli(['backfill', `--tsdb=${tsdb}`, rules], { env: { ...offline, PATH: only('promtool'), AWS_ENDPOINT_URL_COST_EXPLORER: unreachable } });
   t.equal(noPrometheus.code, EXIT_CODES.tool);
   t.match(lastLine(t, noPrometheus), /^bedrock-usage-exporter: prometheus not found: /);
-  const rules = join(dir, 'bad-rules.yml');
-  writeFileSync(rules, "groups: [{name: x, rules: [{record: 'a:b', expr: 'sum('}]}]\n");
-  for (const [file, said] of [[rules, /could not parse expression/], [join(dir, 'no-rules.yml'), /does not exist/]] as const) {
+  const noPromtool = await runCli(['backfill', `--tsdb=${tsdb}`, rules], { env: { ...offline, PATH: only('prometheus'), AWS_ENDPOINT_URL_COST_EXPLORER: unreachable } });
+  t.equal(noPromtool.code, EXIT_CODES.tool);
+  t.equal(lastLine(t, noPromtool), 'bedrock-usage-exporter: promtool not found: install Prometheus (Debian: apt-get install prometheus)');
+  const bad = join(dir, 'bad-rules.yml');
+  writeFileSync(bad, "groups: [{name: x, rules: [{record: 'a:b', expr: 'sum('}]}]\n");
+  for (const [file, said] of [[bad, /could not parse expression/], [join(dir, 'no-rules.yml'), /does not exist/]] as const) {
     const badRules = await runCli(['backfill', `--tsdb=${tsdb}`, `--rules=${file}`], { env: { ...offline, AWS_ENDPOINT_URL_COST_EXPLORER: unreachable } });
     t.equal(badRules.code, EXIT_CODES.config, 'a rule file promtool rejects is a bad flag');
     t.match(lastLine(t, badRules), new RegExp(`^bedrock-usage-exporter: --rules: .*${said.source}`));
   }
-});
-
-t.test('promtool failing mid-way: exit 5, and the temporary folder is removed', async (t) => {
-  const bin = join(dir, 'failing-promtool');
-  mkdirSync(bin);
-  // Answers the precondition check, then fails as a promtool that cannot write blocks would.
-  writeFileSync(join(bin, 'promtool'), '#!/bin/sh\n[ "$1" = --version ] && exit 0\necho "create blocks: no space left" >&2\nexit 1\n', { mode: 0o755 });
-  const temporary = join(dir, 'tmp');
-  mkdirSync(temporary);
-  const today = dayOf(Date.now());
-  const emulator = await startEmulator({ dataset: generateDataset({ seed: 1, size: 'tiny', today }) });
-  t.teardown(() => emulator.close());
-  const result = await runCli(['backfill', `--tsdb=${join(dir, 'tsdb-failing')}`, `--from=${addDays(today, -3)}`, '--collection.services=Amazon Bedrock'], {
-    env: { ...offline, PATH: `${bin}:${process.env.PATH}`, TMPDIR: temporary, AWS_ENDPOINT_URL_COST_EXPLORER: emulator.url },
-  });
-  t.equal(result.code, EXIT_CODES.tool, result.stderr);
-  t.match(lastLine(t, result), /^bedrock-usage-exporter: promtool .*create blocks: no space left/);
-  t.same(readdirSync(temporary).filter((name) => name.startsWith('bedrock-backfill-')), [], 'no bedrock-backfill-* folder is left behind');
 });
 
 /** The pids of processes whose command line mentions `text`. */

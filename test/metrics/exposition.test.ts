@@ -1,12 +1,18 @@
 import t from 'tap';
 import { formatValue, render } from '../../src/metrics/exposition.js';
-import { family, renderLabels, set } from '../../src/sources/series.js';
+import { family, parseLabels, renderLabels, set } from '../../src/sources/series.js';
 
 t.test('labels: empty values are left out, values escaped', async (t) => {
   t.equal(renderLabels([]), '');
   t.equal(renderLabels([['a', ''], ['b', '']]), '');
   t.equal(renderLabels([['model', 'x'], ['tier', ''], ['route', 'global']]), '{model="x",route="global"}');
   t.equal(renderLabels([['v', 'a"b\\c\nd']]), '{v="a\\"b\\\\c\\nd"}');
+});
+
+t.test('a rendered label set parses back to its labels', async (t) => {
+  const labels: Array<[string, string]> = [['model', 'x'], ['v', 'a"b\\c\nd'], ['w', '\\n,b="y"'], ['z', 'é→Ω']];
+  t.same(parseLabels(renderLabels(labels)), labels);
+  t.same(parseLabels(''), []);
 });
 
 t.test('set replaces a series; families render sorted with their type', async (t) => {
