@@ -30,8 +30,7 @@ COPY --from=dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --chmod=0755 docker/entrypoint.sh /usr/local/bin/docker-entrypoint-bedrock.sh
 COPY --from=prometheus-tools /bin/promtool /bin/prometheus /usr/local/bin/
-# /backfill-work holds the two weeks of OpenMetrics a backfill has in hand (TMPDIR in docker-compose.yml).
-RUN mkdir /prometheus /backfill-work && chown 65534:65534 /prometheus /backfill-work
+RUN mkdir /prometheus && chown 65534:65534 /prometheus
 USER 65534:65534
 ENTRYPOINT ["/usr/local/bin/docker-entrypoint-bedrock.sh"]
 CMD ["backfill-once"]

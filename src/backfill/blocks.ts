@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError, ToolError } from '../errors.js';
 import { DAY_MS } from '../time.js';
 import { SAMPLE_LEAD_MS, type SeriesSink, type Window } from './history.js';
-import { BlockWriter } from './tsdb/block-writer.js';
+import { BlockWriter, ulid } from './tsdb/block-writer.js';
 
 // The history as Prometheus blocks, written by our own block writer (no text, no promtool in
 // between); for the recording rules, a temporary Prometheus on those blocks evaluates them.
@@ -247,21 +247,27 @@ export async function createBlocksFromRules(
   const documents = await Promise.all(ruleFiles.map(async (file) => parseYaml(await readFile(file, 'utf8')) as unknown));
   const levels = ruleLevels(documents);
   const work = await mkdtemp(join(tmpdir(), 'bue-rules-'));
+  // A level's blocks wait inside the TSDB folder, so that they join it with a rename (the temporary
+  // folder may be on another file system), under a name Prometheus neither loads nor keeps: it
+  // removes `<ULID>.tmp-for-creation` folders when it starts, should a run be killed before the move.
+  const staged = join(tsdb, `${ulid()}.tmp-for-creation`);
   try {
     for (const [index, rules] of levels.entries()) {
-      const staged = join(work, `level-${index + 1}`);
-      await mkdir(staged);
       // Each evaluation must see exactly the sample written for its instant, not the one before it.
       const prometheus = { binary: options.prometheus ?? 'prometheus', lookbackDeltaMs: options.lookbackMs - SAMPLE_LEAD_MS, readyTimeoutMs: options.readyTimeoutMs ?? 60_000, signal: options.signal };
       await withTemporaryPrometheus(tsdb, work, prometheus, async (url) => {
+        // Made once the Prometheus has started, which would remove it.
+        await mkdir(staged);
         for (const window of blockWindows(startMs, endMs)) {
           await writeBlock(staged, (block) => evaluateWeek(url, rules, window, options.lookbackMs, block, options.signal));
         }
       });
       for (const block of await readdir(staged)) await rename(join(staged, block), join(tsdb, block));
+      await rm(staged, { recursive: true });
       options.onLevel?.(index + 1, levels.length);
     }
   } finally {
+    await rm(staged, { recursive: true, force: true });
     await rm(work, { recursive: true, force: true });
   }
   return levels.length;

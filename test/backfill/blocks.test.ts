@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
@@ -77,6 +77,29 @@ t.test('rule values beyond the reals are stored as Prometheus answers them', asy
   const values = new Map([...dumped.matchAll(/^\{__name__="special:(\w+)"\} (\S+) \d+$/gm)].map(([, name, value]) => [name, value]));
   t.same(Object.fromEntries(values), { minus: '-Inf', nan: 'NaN', plus: '+Inf' });
   t.equal(dumped.trim().split('\n').length, 3 * 12, 'every 5 minutes of the hour');
+});
+
+// The compose stack's backfill has its TSDB on a volume and /tmp in memory: a rename from one to the
+// other fails with EXDEV, so a level's blocks must wait inside the TSDB folder.
+const elsewhere = '/dev/shm';
+const secondFileSystem = existsSync(elsewhere) && statSync(elsewhere).dev !== statSync(dir).dev;
+t.test('rule blocks join a TSDB on another file system than the temporary folder', { skip: !secondFileSystem && 'no second file system here' }, async (t) => {
+  const temporary = mkdtempSync(join(elsewhere, 'bue-blocks-'));
+  t.teardown(() => rmSync(temporary, { recursive: true, force: true }));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = temporary;
+  t.teardown(() => {
+    process.env.TMPDIR = saved;
+  });
+  const tsdb = join(dir, 'other-file-system');
+  const rules = join(dir, 'one.yml');
+  writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - record: constant:one\n        expr: vector(1)\n');
+  const start = Date.parse('2026-11-01T00:00:00Z');
+  await createBlocksFromRules(tsdb, [rules], start, start + 3_600_000, { lookbackMs: 300_000 });
+  const blocks = readdirSync(tsdb).filter((name) => /^[0-9A-Z]{26}$/.test(name));
+  t.equal(blocks.length, 1, 'the level\'s block is in the TSDB');
+  t.same(readdirSync(tsdb).filter((name) => name.includes('tmp')), [], 'nothing staged is left');
+  t.same(readdirSync(temporary), [], 'nor in the temporary folder');
 });
 
 t.test('a block that fails while it is filled leaves nothing behind', async (t) => {
