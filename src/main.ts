@@ -5,7 +5,7 @@ import { helpText } from './settings/command-line.js';
 import { ConfigError, EXIT_CODES, ExporterError, InterruptedError, oneLine } from './errors.js';
 import { checkLedgerFile } from './cost-explorer/ledger-file.js';
 import { createLogger } from './log.js';
-import { VERSION } from './version.js';
+import { ISSUES_URL, VERSION } from './version.js';
 import { loadWebConfig } from './web/web-config.js';
 import { sdkNodeNotice } from './commands/sdk-node-notice.js';
 
@@ -61,7 +61,7 @@ interface RunState {
 export function failure(error: unknown): { line: string; exitCode: number } {
   // Every failure a person can act on is in the catalogue (src/errors.ts); anything else is a bug.
   if (error instanceof ExporterError) return { line: `bedrock-usage-exporter: ${error.message}`, exitCode: error.exitCode };
-  return { line: `bedrock-usage-exporter: unexpected error: ${oneLine(error)} (a bug: please report it with the command that caused it; --log.level=debug shows where)`, exitCode: EXIT_CODES.unexpected };
+  return { line: `bedrock-usage-exporter: unexpected error: ${oneLine(error)} (a bug: please report it at ${ISSUES_URL} with the command that caused it; --log.level=debug shows where)`, exitCode: EXIT_CODES.unexpected };
 }
 
 async function dispatch(argv: string[], io: Io, run: RunState): Promise<number> {

@@ -97,7 +97,7 @@ t.test('the texts of listen and file errors, and errors outside the catalogue', 
   t.equal(new FileError('the ledger file', '/l', new Error('odd')).message, 'cannot write the ledger file "/l": odd');
 
   t.same(failure(new TypeError('x is not a function')), {
-    line: 'bedrock-usage-exporter: unexpected error: TypeError: x is not a function (a bug: please report it with the command that caused it; --log.level=debug shows where)',
+    line: 'bedrock-usage-exporter: unexpected error: TypeError: x is not a function (a bug: please report it at https://github.com/bedrock-usage-exporter/bedrock-usage-exporter/issues with the command that caused it; --log.level=debug shows where)',
     exitCode: EXIT_CODES.unexpected,
   });
   t.same(failure(new ListenError('a:1', '--x', errno('EADDRINUSE'))).exitCode, EXIT_CODES.listen);

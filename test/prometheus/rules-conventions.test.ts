@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const RUNBOOK_URL = 'https://github.com/bedrock-usage-exporter/bedrock-usage-exporter/blob/main/docs/runbook.md#';
+// The runbook lives in the repository that package.json names as the project's home.
+const { homepage } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { homepage: string };
+const RUNBOOK_URL = `${homepage.replace(/#readme$/, '')}/blob/main/docs/runbook.md#`;
 
 interface Rule {
   file: string;

@@ -5,6 +5,7 @@ import { describePlan, planQueries } from '../../cost-explorer/plan.js';
 import type { Logger } from '../../log.js';
 import { Pacer } from '../../pacer.js';
 import type { Day } from '../../time.js';
+import { ISSUES_URL } from '../../version.js';
 import type { Contribution, DayRange, Source, SourcePlan } from '../source.js';
 import { aggregate } from './aggregate.js';
 
@@ -65,7 +66,7 @@ export class UsageTypeSource implements Source {
       if (this.#reportedUnknown.has(unknown)) continue;
       this.#reportedUnknown.add(unknown);
       const [service, usageType] = unknown.split('|');
-      this.#options.logger.warn({ service, usageType }, 'unrecognized Bedrock usage type: exported with kind="unknown"; please report it');
+      this.#options.logger.warn({ service, usageType }, `unrecognized Bedrock usage type: exported with kind="unknown"; please report it at ${ISSUES_URL}`);
     }
     return contribution;
   }
