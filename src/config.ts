@@ -41,7 +41,7 @@ export const SETTINGS = {
     services: setting({ key: 'collection.services', parse: textList, default: [], shownDefault: 'discovered', help: 'fixed SERVICE values (comma-separated) instead of discovering them daily' }),
     rediscoverMs: setting({ key: 'collection.rediscover_interval', parse: duration(60_000), default: '24h', help: 'time between service discoveries' }),
     settleDays: setting({ key: 'collection.settle_days', parse: wholeNumber(1), default: 2, help: 'a day no longer marked estimated and at least this old is never read again' }),
-    lookbackDays: setting({ key: 'collection.lookback_days', parse: wholeNumber(0), default: 0, help: 'extra days to hold before the current month (the landing page\'s chart)' }),
+    lookbackDays: setting({ key: 'collection.lookback_days', parse: wholeNumber(0), default: 0, help: 'days back from today to hold, at least the current month (the landing page\'s chart)' }),
     maxPages: setting({ key: 'collection.max_pages', parse: wholeNumber(1), default: 1000, help: 'most pages one answer may have before it is refused' }),
   },
   aws: {

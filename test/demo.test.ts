@@ -36,6 +36,9 @@ t.test('demo: emulator and exporter in one process, metrics ready, clean stop', 
   const cost = samples.filter((s) => s.name === 'bedrock_cost_usd_month_to_date');
   t.ok(cost.length > 20, `month-to-date cost series: ${cost.length}`);
   t.ok(new Set(samples.filter((s) => s.name === 'bedrock_tokens_month_to_date').map((s) => s.labels.model)).size >= 5, 'several models');
+  const landing = await (await fetch(`${base}/`)).text();
+  const charted = new Set([...landing.matchAll(/<title>([^:<]+): /g)].map((m) => m[1]));
+  t.ok(charted.size >= 30, `the chart holds 30 days, whatever today's date: ${charted.size} days`);
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'SIGTERM stops it gracefully');
   const lines = stdout.trim().split('\n');
