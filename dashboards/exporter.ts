@@ -140,7 +140,7 @@ const dataQuality = [
       span: 6,
       height: 8,
     },
-    [{ expr: `sum(${exporter('bedrock_cost_usd_month_to_date', 'kind="unknown"')}) or vector(0)` }],
+    [{ expr: `sum(max without (instance) (${exporter('bedrock_cost_usd_month_to_date', 'kind="unknown"')})) or vector(0)` }],
   ),
   table(
     {

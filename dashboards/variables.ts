@@ -62,8 +62,11 @@ const EXPORTER_MATCHERS = 'job=~"$job", instance=~"$instance"';
 const selector = (metric: string, matchers: string, extra: string): string =>
   `${metric}{${extra === '' ? matchers : `${extra}, ${matchers}`}}`;
 
-/** `metric{extra, account=~"$account", ...}`: a usage series narrowed by the dashboard's variables. */
-export const usage = (metric: string, extra = ''): string => selector(metric, USAGE_MATCHERS, extra);
+/**
+ * `metric{extra, account=~"$account", ...}`, a usage series narrowed by the dashboard's variables,
+ * one value per series across exporter replicas, so that sums over it never count twice.
+ */
+export const usage = (metric: string, extra = ''): string => `max without (instance) (${selector(metric, USAGE_MATCHERS, extra)})`;
 
 /** `metric{extra, job=~"$job", instance=~"$instance"}`: one of the exporter's own series. */
 export const exporter = (metric: string, extra = ''): string => selector(metric, EXPORTER_MATCHERS, extra);
