@@ -8,7 +8,7 @@ import t, { type Test } from 'tap';
 import { BACKFILL_SETTINGS, runBackfill } from '../src/commands/backfill.js';
 import { loadConfig } from '../src/config.js';
 import { Ledger } from '../src/cost-explorer/ledger.js';
-import { saveLedger } from '../src/cost-explorer/ledger-file.js';
+import { loadLedger, saveLedger } from '../src/cost-explorer/ledger-file.js';
 import { generateDataset, type Dataset } from '../src/emulator/dataset.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { totals } from '../src/emulator/truth.js';
@@ -67,6 +67,24 @@ t.test('dry run: the plan and its price, nothing read', async (t) => {
   t.match(stdout, /at least \d+ more \(\$\d+\.\d\d\)/);
   t.equal(emulator.stats().requests.GetCostAndUsage ?? 0, 0, 'no GetCostAndUsage before the go-ahead');
   t.throws(() => readdirSync(join(dir, 'om')), 'nothing written');
+});
+
+t.test('a long history is read as it is written: Cost Explorer months just before their weeks, old days let go', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bue-backfill-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const ledgerFile = join(dir, 'ledger.gz');
+  const { code, stderr } = await backfill(t, ['--from=2026-06-01', '--until=2026-11-20T00:00:00Z', `--output=${join(dir, 'om')}`, `--ledger.file=${ledgerFile}`, '--collection.services=Amazon Bedrock']);
+  t.equal(code, 0, stderr);
+  const lines = stderr.split('\n');
+  const readOf = (month: string) => lines.findIndex((line) => new RegExp(`^\\[\\d+/\\d+\\] .* ${month}-\\d\\d\\.\\.`).test(line));
+  const written = (day: string) => lines.findIndex((line) => line.startsWith(`history `) && line.includes(`..${day}`));
+  t.ok(readOf('2026-11') > written('2026-10-08'), 'November is read after October\'s first weeks are written');
+  t.ok(readOf('2026-10') < written('2026-10-08'), 'and October before them');
+  // What is left in memory at the end, and saved: the last two months at most, not the five read.
+  const saved = new Ledger(1000);
+  await loadLedger(ledgerFile, saved);
+  const days = saved.entries().map((entry) => entry.day).sort();
+  t.ok(days.length > 0 && days[0]! >= '2026-09-30', `the days held at the end begin on ${days[0]}`);
 });
 
 t.test('history in Prometheus: exact past days, and the growth rule over it', async (t) => {

@@ -13,7 +13,7 @@ import { ConfigError } from '../errors.js';
 import { checkWritable, writeFileInChunks, writing } from '../files.js';
 import { createLogger } from '../log.js';
 import { PRICE_PER_REQUEST_USD } from '../metrics/health.js';
-import { readsFor, runReads, type SourceReads } from '../pipeline/collect.js';
+import { readsFor, runReads, windowOf, type SourceReads } from '../pipeline/collect.js';
 import { sourcesFor } from '../sources/index.js';
 import { addDays, addMonths, DAY_MS, dayOf, dayStartMs, daysBetween, eachDay, isDay, monthStart, type Day } from '../time.js';
 
@@ -167,22 +167,6 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
     );
     if (options.dryRun) return 0;
 
-    let done = 0;
-    try {
-      await runReads(reads, ledger, {
-        today,
-        settleDays: config.collection.settleDays,
-        onRead: (read, entries) => {
-          done += 1;
-          io.stderr.write(`[${done}/${reads.length}] ${read.query.label} ${read.start}..${read.end}: ${entries.reduce((count, entry) => count + entry.rows.length, 0)} rows\n`);
-          signal?.throwIfAborted();
-        },
-      });
-    } finally {
-      // The days paid for are kept, whether the reads ended or were stopped.
-      if (config.ledger.file && done > 0) await writing('the ledger file', config.ledger.file, saveLedger(config.ledger.file, ledger));
-    }
-
     if (options.output) await writing('the output folder', options.output, mkdir(options.output, { recursive: true }));
     if (options.tsdb) await writing('the TSDB folder', options.tsdb, mkdir(options.tsdb, { recursive: true }));
     const history = { lookbackMs: options.lookbackMs, job: options.job, instance: options.instance };
@@ -190,20 +174,42 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
       source,
       entriesOn: (day) => plan.queries.map((query) => ledger.get(day, query.key)).filter((entry) => entry !== undefined),
     }));
+    // Week by week, each read just before the first week that needs its days, and the days no later
+    // week looks at forgotten: memory holds about two months of Cost Explorer's answers, however long
+    // the history.
+    const pending = [...reads].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    let done = 0;
     let samples = 0;
-    for (const window of blockWindows(dayStartMs(addDays(options.from, 1)), options.untilMs)) {
-      const first = dayOf(window.startMs);
-      const last = dayOf(window.endMs - 1);
-      const days = eachDay(first, addDays(last, 1));
-      signal?.throwIfAborted();
-      // A week is one block and, with --output, one OpenMetrics file; both come from one pass.
-      const write = async (sinks: SeriesSink[]): Promise<number> => {
-        if (options.output === undefined) return writePeriod(days, sources, history, sinks, window);
-        const file = join(options.output, `bedrock-${first}.om`);
-        return writing('a backfill file', file, writeFileInChunks(file, (chunk) => writePeriod(days, sources, history, [...sinks, openMetricsSink(chunk)], window)));
-      };
-      samples += options.tsdb ? await writing('the TSDB folder', options.tsdb, writeBlock(options.tsdb, (block) => write([blockSink(block)]))) : await write([]);
-      io.stderr.write(`history ${first}..${last} written${options.tsdb ? ' as a block' : ''}\n`);
+    try {
+      for (const window of blockWindows(dayStartMs(addDays(options.from, 1)), options.untilMs)) {
+        const first = dayOf(window.startMs);
+        const last = dayOf(window.endMs - 1);
+        const later = pending.findIndex((read) => read.start > last);
+        const due = pending.splice(0, later === -1 ? pending.length : later);
+        await runReads(due, ledger, {
+          today,
+          settleDays: config.collection.settleDays,
+          signal,
+          onRead: (read, entries) => {
+            done += 1;
+            io.stderr.write(`[${done}/${reads.length}] ${read.query.label} ${read.start}..${read.end}: ${entries.reduce((count, entry) => count + entry.rows.length, 0)} rows\n`);
+          },
+        });
+        signal?.throwIfAborted();
+        const days = eachDay(first, addDays(last, 1));
+        // A week is one block and, with --output, one OpenMetrics file; both come from one pass.
+        const write = async (sinks: SeriesSink[]): Promise<number> => {
+          if (options.output === undefined) return writePeriod(days, sources, history, sinks, window);
+          const file = join(options.output, `bedrock-${first}.om`);
+          return writing('a backfill file', file, writeFileInChunks(file, (chunk) => writePeriod(days, sources, history, [...sinks, openMetricsSink(chunk)], window)));
+        };
+        samples += options.tsdb ? await writing('the TSDB folder', options.tsdb, writeBlock(options.tsdb, (block) => write([blockSink(block)]))) : await write([]);
+        io.stderr.write(`history ${first}..${last} written${options.tsdb ? ' as a block' : ''}\n`);
+        ledger.forgetBefore(windowOf(last).start);
+      }
+    } finally {
+      // The days paid for are kept (those the exporter will look at), whether the run ended or was stopped.
+      if (config.ledger.file && done > 0) await writing('the ledger file', config.ledger.file, saveLedger(config.ledger.file, ledger));
     }
     io.stderr.write(`${samples} samples${options.output ? ` in ${options.output}` : ''}${options.tsdb ? `, stored as blocks in ${options.tsdb}` : ''}\n`);
     if (options.tsdb && options.rules.length > 0) {

@@ -70,6 +70,11 @@ export class Ledger {
     }
   }
 
+  /** Drops the days before `day`, for a caller that walks through time and will not look back. */
+  forgetBefore(day: Day): void {
+    for (const held of [...this.#days.keys()]) if (held < day) this.#days.delete(held);
+  }
+
   entries(): DayEntry[] {
     return [...this.#days.values()].flatMap((forDay) => [...forDay.values()]);
   }
