@@ -146,11 +146,13 @@ export function ruleLevels(documents: readonly unknown[]): RecordingRule[][] {
 interface TemporaryPrometheus {
   binary: string;
   lookbackDeltaMs: number;
+  /** Its --query.max-samples; Prometheus' default when unset. */
+  maxSamples: number | undefined;
   readyTimeoutMs: number;
   signal: AbortSignal | undefined;
 }
 
-async function withTemporaryPrometheus<T>(tsdb: string, work: string, { binary, lookbackDeltaMs, readyTimeoutMs, signal }: TemporaryPrometheus, use: (url: string) => Promise<T>): Promise<T> {
+async function withTemporaryPrometheus<T>(tsdb: string, work: string, { binary, lookbackDeltaMs, maxSamples, readyTimeoutMs, signal }: TemporaryPrometheus, use: (url: string) => Promise<T>): Promise<T> {
   const config = join(work, 'prometheus.yml');
   await writeFile(config, 'global:\n  evaluation_interval: 1m\n');
   const port = await freePort();
@@ -161,6 +163,7 @@ async function withTemporaryPrometheus<T>(tsdb: string, work: string, { binary, 
     `--web.listen-address=127.0.0.1:${port}`,
     '--storage.tsdb.retention.time=100y',
     `--query.lookback-delta=${lookbackDeltaMs}ms`,
+    ...(maxSamples === undefined ? [] : [`--query.max-samples=${maxSamples}`]),
   ], { stdio: 'ignore', signal });
   // An abort reports an error at once; the server has exited only when it says so.
   const exited = new Promise<void>((resolve) => {
@@ -197,6 +200,30 @@ const CONCURRENT_QUERIES = 2;
 
 const sampleValue = (text: string): number => (text === '+Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text));
 
+/** Prometheus refuses a range query that would hold more than its --query.max-samples at once. */
+const TOO_MANY_SAMPLES = /too many samples/;
+
+/**
+ * One rule over the instants from..to (inclusive, `step` apart) into `block`. A range Prometheus
+ * refuses as too large (a large organization: 100 k series over a week) is asked in halves.
+ */
+async function evaluateRange(url: string, rule: RecordingRule, from: number, to: number, step: number, block: BlockWriter, signal?: AbortSignal): Promise<number> {
+  const params = new URLSearchParams({ query: rule.expr, start: String(from / 1000), end: String(to / 1000), step: String(step / 1000) });
+  const answer = (await (await fetch(`${url}/api/v1/query_range`, { method: 'POST', body: params, signal })).json()) as Matrix;
+  if (answer.status !== 'success') {
+    if (!TOO_MANY_SAMPLES.test(answer.error) || to === from) throw new ToolError(`recording rule ${rule.record}: ${answer.error}`);
+    const middle = from + Math.floor((to - from) / step / 2) * step;
+    return (await evaluateRange(url, rule, from, middle, step, block, signal)) + (await evaluateRange(url, rule, middle + step, to, step, block, signal));
+  }
+  let samples = 0;
+  for (const { metric, values } of answer.data.result) {
+    const labels = Object.entries({ ...metric, ...rule.labels, __name__: rule.record });
+    block.add(labels, values.map(([time]) => Math.round(time * 1000)), values.map(([, value]) => sampleValue(value)));
+    samples += values.length;
+  }
+  return samples;
+}
+
 /**
  * One recording rule evaluated at the history's sample instants in `window` (on the lookback's grid,
  * written SAMPLE_LEAD_MS early), added to `block`; resolves to the number of samples.
@@ -205,15 +232,8 @@ async function evaluate(url: string, rule: RecordingRule, window: Window, lookba
   let samples = 0;
   const first = Math.ceil(window.startMs / lookbackMs) * lookbackMs - SAMPLE_LEAD_MS;
   for (let from = first; from < window.endMs - SAMPLE_LEAD_MS; from += MAX_POINTS * lookbackMs) {
-    const to = Math.min(window.endMs - SAMPLE_LEAD_MS - 1, from + (MAX_POINTS - 1) * lookbackMs);
-    const params = new URLSearchParams({ query: rule.expr, start: String(from / 1000), end: String(to / 1000), step: String(lookbackMs / 1000) });
-    const answer = (await (await fetch(`${url}/api/v1/query_range`, { method: 'POST', body: params, signal })).json()) as Matrix;
-    if (answer.status !== 'success') throw new ToolError(`recording rule ${rule.record}: ${answer.error}`);
-    for (const { metric, values } of answer.data.result) {
-      const labels = Object.entries({ ...metric, ...rule.labels, __name__: rule.record });
-      block.add(labels, values.map(([time]) => Math.round(time * 1000)), values.map(([, value]) => sampleValue(value)));
-      samples += values.length;
-    }
+    const last = Math.min(window.endMs - SAMPLE_LEAD_MS - 1, from + (MAX_POINTS - 1) * lookbackMs);
+    samples += await evaluateRange(url, rule, from, from + Math.floor((last - from) / lookbackMs) * lookbackMs, lookbackMs, block, signal);
   }
   return samples;
 }
@@ -242,7 +262,7 @@ export async function createBlocksFromRules(
   ruleFiles: readonly string[],
   startMs: number,
   endMs: number,
-  options: { lookbackMs: number; prometheus?: string; readyTimeoutMs?: number; signal?: AbortSignal; onLevel?: (level: number, levels: number) => void },
+  options: { lookbackMs: number; prometheus?: string; maxSamples?: number; readyTimeoutMs?: number; signal?: AbortSignal; onLevel?: (level: number, levels: number) => void },
 ): Promise<number> {
   const documents = await Promise.all(ruleFiles.map(async (file) => parseYaml(await readFile(file, 'utf8')) as unknown));
   const levels = ruleLevels(documents);
@@ -254,7 +274,7 @@ export async function createBlocksFromRules(
   try {
     for (const [index, rules] of levels.entries()) {
       // Each evaluation must see exactly the sample written for its instant, not the one before it.
-      const prometheus = { binary: options.prometheus ?? 'prometheus', lookbackDeltaMs: options.lookbackMs - SAMPLE_LEAD_MS, readyTimeoutMs: options.readyTimeoutMs ?? 60_000, signal: options.signal };
+      const prometheus = { binary: options.prometheus ?? 'prometheus', lookbackDeltaMs: options.lookbackMs - SAMPLE_LEAD_MS, maxSamples: options.maxSamples, readyTimeoutMs: options.readyTimeoutMs ?? 60_000, signal: options.signal };
       await withTemporaryPrometheus(tsdb, work, prometheus, async (url) => {
         // Made once the Prometheus has started, which would remove it.
         await mkdir(staged);

@@ -89,7 +89,9 @@ t.test('rule blocks join a TSDB on another file system than the temporary folder
   const saved = process.env.TMPDIR;
   process.env.TMPDIR = temporary;
   t.teardown(() => {
-    process.env.TMPDIR = saved;
+    // process.env turns undefined into the string 'undefined'.
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
   });
   const tsdb = join(dir, 'other-file-system');
   const rules = join(dir, 'one.yml');
@@ -100,6 +102,31 @@ t.test('rule blocks join a TSDB on another file system than the temporary folder
   t.equal(blocks.length, 1, 'the level\'s block is in the TSDB');
   t.same(readdirSync(tsdb).filter((name) => name.includes('tmp')), [], 'nothing staged is left');
   t.same(readdirSync(temporary), [], 'nor in the temporary folder');
+});
+
+t.test('a range Prometheus finds too large is asked in halves, with the same answers', async (t) => {
+  const tsdb = join(dir, 'halves');
+  mkdirSync(tsdb);
+  const start = Date.parse('2026-11-01T00:00:00Z');
+  // Ten series, one sample a minute for an hour and a half: an hour of sums loads 10 samples per instant.
+  const times = Array.from({ length: 90 }, (_, i) => start + i * 60_000);
+  await writeBlock(tsdb, async (block) => {
+    for (let s = 0; s < 10; s++) block.add([['__name__', 'x'], ['s', String(s)]], times, times.map((_, i) => s * 100 + i));
+  });
+  const rules = join(dir, 'sum.yml');
+  writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - record: x:sum\n        expr: sum(x)\n');
+  // 12 instants of 10 samples each are more than 50: the hour is asked in pieces of at most 5 instants.
+  await createBlocksFromRules(tsdb, [rules], start + 1000, start + 3_600_000 + 1000, { lookbackMs: 300_000, maxSamples: 50 });
+  mkdirSync(join(tsdb, 'wal'), { recursive: true });
+  const dumped = execFileSync('promtool', ['tsdb', 'dump', '--match={__name__="x:sum"}', tsdb], { encoding: 'utf8' });
+  const sums = [...dumped.matchAll(/^\{__name__="x:sum"\} (\S+) (\d+)$/gm)].map(([, value, time]) => [Number(time), Number(value)]);
+  // At instant t (written a second early) each series shows its last sample at or before t - 1 s.
+  const expected = Array.from({ length: 12 }, (_, k) => {
+    const at = start + (k + 1) * 300_000 - 1000;
+    const i = Math.floor((at - start) / 60_000);
+    return [at, Array.from({ length: 10 }, (_, s) => s * 100 + i).reduce((a, b) => a + b, 0)];
+  });
+  t.same(sums, expected, 'every instant of the hour, summed as one query would');
 });
 
 t.test('a block that fails while it is filled leaves nothing behind', async (t) => {
