@@ -87,6 +87,20 @@ t.test('a long history is read as it is written: Cost Explorer months just befor
   t.ok(days.length > 0 && days[0]! >= '2026-09-30', `the days held at the end begin on ${days[0]}`);
 });
 
+t.test('--rules-from: the rules are evaluated for the last days only', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bue-backfill-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const tsdb = join(dir, 'tsdb');
+  const { code, stderr } = await backfill(t, ['--from=2026-11-10', '--rules-from=2026-11-15', '--until=2026-11-18T00:00:00Z', `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml', '--collection.services=Amazon Bedrock']);
+  t.equal(code, 0, stderr);
+  t.match(stderr, /^evaluating recording rules over the history from 2026-11-15 /m);
+  mkdirSync(join(tsdb, 'wal'), { recursive: true });
+  const times = (match: string) => [...execFileSync('promtool', ['tsdb', 'dump', `--match=${match}`, tsdb], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).matchAll(/ (\d+)$/gm)].map((m) => Number(m[1]));
+  const rule = times('{__name__="org:bedrock_cost_usd_daily:sum"}');
+  t.equal(rule.reduce((a, b) => Math.min(a, b), Infinity), dayStartMs('2026-11-15') - 1000, `the first rule sample is for 00:00 on the 15th (${rule.length} samples)`);
+  t.ok(times('{__name__="bedrock_cost_usd_daily"}').reduce((a, b) => Math.min(a, b), Infinity) < dayStartMs('2026-11-12'), 'the history itself starts earlier');
+});
+
 t.test('history in Prometheus: exact past days, and the growth rule over it', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bue-backfill-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -207,5 +221,9 @@ t.test('bad backfill flags are one-line errors', async (t) => {
   t.throws(() => options(['--until=soon']), /^--until: expected an RFC 3339 time/);
   t.throws(() => options(['--from=2026-11-19', '--until=2026-11-19T12:00:00Z']), /^--until: must be after 2026-11-20/);
   t.throws(() => options(['--rules=r.yml']), /^--rules: needs --tsdb/);
+  t.throws(() => options(['--from=2026-11-01', '--rules-from=2026-11-01']), /^--rules-from: must be after --from \(2026-11-01\) and before --until$/);
+  t.throws(() => options(['--from=2026-11-01', '--rules-from=2026-11-21']), /^--rules-from: must be after --from/);
+  t.throws(() => options(['--rules-from=soon']), /^--rules-from: expected a day/);
+  t.equal(options(['--from=2026-11-01']).rulesFrom, '2026-11-02', 'the rules start with the history');
   t.same(options(['--lookback-delta=1m', '--until=2026-11-20T10:03:30Z']).untilMs, Date.parse('2026-11-20T10:03:00Z'), 'until is aligned to the sample spacing');
 });

@@ -44,6 +44,7 @@ export const BACKFILL_SETTINGS = {
     output: setting({ key: 'output', parse: optionalPath, shownDefault: 'bedrock-backfill, or none with --tsdb', help: 'folder for the history as OpenMetrics files, a week each' }),
     tsdb: setting({ key: 'tsdb', parse: optionalPath, help: 'folder for the history as Prometheus blocks, a week each' }),
     rules: setting({ key: 'rules', parse: textList, default: [], repeatable: true, help: 'with --tsdb: recording rules to evaluate over the history (needs prometheus and promtool)' }),
+    rulesFrom: setting({ key: 'rules-from', parse: optionalDay, shownDefault: 'the history\'s first day', help: 'first day the rules are evaluated for (the growth alerts need about 3 weeks); a large organization\'s rules take minutes per day' }),
     lookbackMs: setting({ key: 'lookback-delta', parse: lookback, default: '5m', help: 'the --query.lookback-delta of the Prometheus that reads the history; samples are this far apart' }),
     job: setting({ key: 'job', parse: text, default: 'bedrock-usage-exporter', help: 'the job label the live scrape adds' }),
     instance: setting({ key: 'instance', parse: text, default: 'exporter:9180', help: 'the instance label the live scrape adds (the compose file\'s exporter)' }),
@@ -60,6 +61,8 @@ export interface BackfillOptions {
   output: string | undefined;
   tsdb: string | undefined;
   rules: string[];
+  /** The first day the rules are evaluated for. */
+  rulesFrom: Day;
   lookbackMs: number;
   job: string;
   instance: string;
@@ -79,9 +82,12 @@ export function backfillOptions({ backfill: flags }: BackfillFlags, now: Date): 
   if (untilMs > now.getTime()) throw new ConfigError(`${flag('untilMs')}: must not be in the future`);
   if (untilMs <= dayStartMs(addDays(from, 1))) throw new ConfigError(`${flag('untilMs')}: must be after ${addDays(from, 1)} (the first day with a complete previous day)`);
   if (flags.rules.length > 0 && flags.tsdb === undefined) throw new ConfigError(`${flag('rules')}: needs ${flag('tsdb')} (the rules are evaluated over the blocks written there)`);
+  const rulesFrom = flags.rulesFrom ?? addDays(from, 1);
+  if (rulesFrom <= from || dayStartMs(rulesFrom) >= untilMs) throw new ConfigError(`${flag('rulesFrom')}: must be after ${flag('from')} (${from}) and before ${flag('untilMs')}`);
   return {
     ...flags,
     from,
+    rulesFrom,
     untilMs: untilMs - (untilMs % flags.lookbackMs),
     output: flags.output ?? (flags.tsdb === undefined ? 'bedrock-backfill' : undefined),
   };
@@ -213,8 +219,8 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
     }
     io.stderr.write(`${samples} samples${options.output ? ` in ${options.output}` : ''}${options.tsdb ? `, stored as blocks in ${options.tsdb}` : ''}\n`);
     if (options.tsdb && options.rules.length > 0) {
-      io.stderr.write(`evaluating recording rules over the history (${options.rules.join(', ')})\n`);
-      await createBlocksFromRules(options.tsdb, options.rules, dayStartMs(addDays(options.from, 1)), options.untilMs, {
+      io.stderr.write(`evaluating recording rules over the history from ${options.rulesFrom} (${options.rules.join(', ')})\n`);
+      await createBlocksFromRules(options.tsdb, options.rules, dayStartMs(options.rulesFrom), options.untilMs, {
         lookbackMs: options.lookbackMs,
         signal,
         onLevel: (level, levels) => io.stderr.write(`recording rules: level ${level} of ${levels} stored as blocks\n`),
