@@ -15,9 +15,9 @@ import { BlockWriter, ulid } from './tsdb/block-writer.js';
 
 const run = promisify(execFile);
 
-async function tool(binary: string, args: string[], signal?: AbortSignal): Promise<string> {
+async function tool(binary: string, args: string[]): Promise<string> {
   try {
-    const { stdout } = await run(binary, args, { maxBuffer: 64 * 1024 * 1024, signal });
+    const { stdout } = await run(binary, args, { maxBuffer: 64 * 1024 * 1024 });
     return stdout;
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };

@@ -128,7 +128,7 @@ export async function runBackfill(config: Config, flags: BackfillFlags, io: Back
   try {
     return await backfill(config, flags, io, overrides);
   } catch (error) {
-    // Whatever an abort broke (a killed promtool, a cancelled query) failed because of the signal.
+    // Whatever an abort broke (a killed temporary Prometheus, a cancelled query) failed because of the signal.
     throw overrides.signal?.aborted ? overrides.signal.reason : error;
   }
 }
@@ -174,7 +174,6 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
     if (options.dryRun) return 0;
 
     if (options.output) await writing('the output folder', options.output, mkdir(options.output, { recursive: true }));
-    if (options.tsdb) await writing('the TSDB folder', options.tsdb, mkdir(options.tsdb, { recursive: true }));
     const history = { lookbackMs: options.lookbackMs, job: options.job, instance: options.instance };
     const sources: HistorySource[] = planned.map(({ source, plan }) => ({
       source,
