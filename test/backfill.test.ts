@@ -1,7 +1,6 @@
 // Backfill end to end: the emulator's history, our backfill and its blocks, the real promtool reading
 // them back, and a real Prometheus on them that answers past days with the data set's exact numbers.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -14,7 +13,7 @@ import { startEmulator } from '../src/emulator/server.js';
 import { totals } from '../src/emulator/truth.js';
 import { parseLabels } from '../src/sources/series.js';
 import { addDays, dayStartMs } from '../src/time.js';
-import { startPrometheus } from './helpers/prometheus.js';
+import { promtoolDump, startPrometheus } from './helpers/prometheus.js';
 
 // Forty days of history, the recording rules through a temporary Prometheus: about a minute alone, twice that
 // beside the end-to-end stack on two busy cores; tap's 120 s default would be too near.
@@ -94,8 +93,7 @@ t.test('--rules-from: the rules are evaluated for the last days only', async (t)
   const { code, stderr } = await backfill(t, ['--from=2026-11-10', '--rules-from=2026-11-15', '--until=2026-11-18T00:00:00Z', `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml', '--collection.services=Amazon Bedrock']);
   t.equal(code, 0, stderr);
   t.match(stderr, /^evaluating recording rules over the history from 2026-11-15 /m);
-  mkdirSync(join(tsdb, 'wal'), { recursive: true });
-  const times = (match: string) => [...execFileSync('promtool', ['tsdb', 'dump', `--match=${match}`, tsdb], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).matchAll(/ (\d+)$/gm)].map((m) => Number(m[1]));
+  const times = (match: string) => [...promtoolDump(tsdb, [`--match=${match}`]).matchAll(/ (\d+)$/gm)].map((m) => Number(m[1]));
   const rule = times('{__name__="org:bedrock_cost_usd_daily:sum"}');
   t.equal(rule.reduce((a, b) => Math.min(a, b), Infinity), dayStartMs('2026-11-15') - 1000, `the first rule sample is for 00:00 on the 15th (${rule.length} samples)`);
   t.ok(times('{__name__="bedrock_cost_usd_daily"}').reduce((a, b) => Math.min(a, b), Infinity) < dayStartMs('2026-11-12'), 'the history itself starts earlier');
@@ -136,9 +134,8 @@ t.test('history in Prometheus: exact past days, and the growth rule over it', as
   for (const [, name, labels, value, time] of readFileSync(join(dir, 'om', week), 'utf8').matchAll(/^(\w+)(\{.*\})? (\S+) (\d+)$/gm)) {
     inFile.set(`${sampleKey([['__name__', name!], ...parseLabels(labels ?? '')])} ${Number(time) * 1000}`, Number(value));
   }
-  mkdirSync(join(tsdb, 'wal'), { recursive: true });
   const weekStart = dayStartMs(week.slice('bedrock-'.length, -'.om'.length));
-  const dumped = execFileSync('promtool', ['tsdb', 'dump', `--min-time=${weekStart}`, `--max-time=${weekStart + 7 * 24 * HOUR - 1}`, '--match={__name__=~"bedrock_.+"}', tsdb], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const dumped = promtoolDump(tsdb, [`--min-time=${weekStart}`, `--max-time=${weekStart + 7 * 24 * HOUR - 1}`, '--match={__name__=~"bedrock_.+"}']);
   const inBlock = new Map<string, number>();
   for (const [, labels, value, time] of dumped.matchAll(/^(\{.*\}) (\S+) (\d+)$/gm)) inBlock.set(`${sampleKey(parseLabels(labels!))} ${time}`, Number(value));
   t.equal(inBlock.size, inFile.size, `${week}: as many samples in the block as in the file`);

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
 import { blockWindows, createBlocksFromRules, requireTool, ruleLevels, writeBlock } from '../../src/backfill/blocks.js';
 import { SAMPLE_LEAD_MS } from '../../src/backfill/history.js';
+import { promtoolDump } from '../helpers/prometheus.js';
 import { temporaryFolder } from '../helpers/temporary.js';
 
 const dir = temporaryFolder(t, 'bue-blocks-');
@@ -72,8 +72,7 @@ t.test('rule values beyond the reals are stored as Prometheus answers them', asy
   writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n' + [['plus', 'vector(1) / 0'], ['minus', 'vector(-1) / 0'], ['nan', 'vector(0) / 0']].map(([name, expr]) => `      - record: special:${name}\n        expr: ${expr}\n`).join(''));
   const start = Date.parse('2026-11-01T00:00:00Z');
   await createBlocksFromRules(tsdb, [rules], start, start + 3_600_000, { lookbackMs: 300_000 });
-  mkdirSync(join(tsdb, 'wal'), { recursive: true });
-  const dumped = execFileSync('promtool', ['tsdb', 'dump', tsdb], { encoding: 'utf8' });
+  const dumped = promtoolDump(tsdb);
   const values = new Map([...dumped.matchAll(/^\{__name__="special:(\w+)"\} (\S+) \d+$/gm)].map(([, name, value]) => [name, value]));
   t.same(Object.fromEntries(values), { minus: '-Inf', nan: 'NaN', plus: '+Inf' });
   t.equal(dumped.trim().split('\n').length, 3 * 12, 'every 5 minutes of the hour');
@@ -117,8 +116,7 @@ t.test('a range Prometheus finds too large is asked in halves, with the same ans
   writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - record: x:sum\n        expr: sum(x)\n');
   // 12 instants of 10 samples each are more than 50: the hour is asked in pieces of at most 5 instants.
   await createBlocksFromRules(tsdb, [rules], start + 1000, start + 3_600_000 + 1000, { lookbackMs: 300_000, maxSamples: 50 });
-  mkdirSync(join(tsdb, 'wal'), { recursive: true });
-  const dumped = execFileSync('promtool', ['tsdb', 'dump', '--match={__name__="x:sum"}', tsdb], { encoding: 'utf8' });
+  const dumped = promtoolDump(tsdb, ['--match={__name__="x:sum"}']);
   const sums = [...dumped.matchAll(/^\{__name__="x:sum"\} (\S+) (\d+)$/gm)].map(([, value, time]) => [Number(time), Number(value)]);
   // At instant t (written a second early) each series shows its last sample at or before t - 1 s.
   const expected = Array.from({ length: 12 }, (_, k) => {

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { BlockWriter, ulid } from '../../src/backfill/tsdb/block-writer.js';
 import { crc32c } from '../../src/backfill/tsdb/encoding.js';
+import { promtoolDump } from '../helpers/prometheus.js';
 import { temporaryFolder } from '../helpers/temporary.js';
 
 const dir = temporaryFolder(t, 'bue-tsdb-');
@@ -59,8 +60,7 @@ const dumpValue = (text: string): number => (text === '+Inf' ? Infinity : text =
 
 /** What promtool reads back: rendered labels -> [time, value] pairs. */
 async function dump(tsdb: string): Promise<Map<string, Array<[number, number]>>> {
-  mkdirSync(join(tsdb, 'wal'), { recursive: true });
-  const { stdout } = await run('promtool', ['tsdb', 'dump', tsdb], { maxBuffer: 256 * 1024 * 1024 });
+  const stdout = promtoolDump(tsdb);
   const read = new Map<string, Array<[number, number]>>();
   for (const line of stdout.split('\n').filter(Boolean)) {
     const [, labels, value, time] = /^(\{.*\}) (\S+) (-?\d+)$/.exec(line)!;

@@ -1,6 +1,6 @@
 // A real Prometheus (Debian's binary) on 127.0.0.1 for end-to-end tests, always stopped by the test.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,4 +86,14 @@ export async function startPrometheus(t: Test, options: { configFile?: string; t
       return (await api<{ result: VectorSample[] }>(`/api/v1/query?${params}`)).result;
     },
   };
+}
+
+/**
+ * The samples of a TSDB folder as promtool prints them, one `{labels} value time` line each; `flags`
+ * narrow them (--match, --min-time, --max-time). promtool opens the folder as a database, which needs
+ * a wal folder.
+ */
+export function promtoolDump(tsdb: string, flags: string[] = []): string {
+  mkdirSync(join(tsdb, 'wal'), { recursive: true });
+  return execFileSync('promtool', ['tsdb', 'dump', ...flags, tsdb], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
 }
