@@ -4,8 +4,9 @@ import t from 'tap';
 import { startExporter } from '../src/commands/serve.js';
 import { loadConfig } from '../src/config.js';
 import { parseExposition } from './helpers/exposition.js';
+import { forgetAwsEnvironment } from './helpers/aws-environment.js';
 
-for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+forgetAwsEnvironment();
 Object.assign(process.env, {
   AWS_EC2_METADATA_DISABLED: 'true',
   AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { parseExposition } from '../helpers/exposition.js';
 import { startProxy, startRig, truthDifferences, type Proxy } from '../helpers/rig.js';
+import { forgetAwsEnvironment } from '../helpers/aws-environment.js';
 
 const ROLE_ARN = 'arn:aws:iam::111122223333:role/bedrock-usage-exporter';
 
@@ -60,7 +61,7 @@ async function startSts(lifetimeMs: number) {
 
 const dir = mkdtempSync(join(tmpdir(), 'bue-role-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+forgetAwsEnvironment();
 
 t.test('a role in the payer account, from the shared config file', async (t) => {
   // Keys that expire within the SDK's five-minute refresh window are renewed before every use.

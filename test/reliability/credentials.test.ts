@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import t from 'tap';
 import { parseExposition } from '../helpers/exposition.js';
 import { dataPart, gauge, startProxy, startRig, truthDifferences, watchProcess, type Proxy } from '../helpers/rig.js';
+import { forgetAwsEnvironment } from '../helpers/aws-environment.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bue-creds-'));
 const file = join(dir, 'credentials');
-for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+forgetAwsEnvironment();
 Object.assign(process.env, { AWS_EC2_METADATA_DISABLED: 'true', AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(dir, 'config') });
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 

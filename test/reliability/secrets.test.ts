@@ -14,6 +14,7 @@ import { generateDataset } from '../../src/emulator/dataset.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { runCli } from '../helpers/cli.js';
 import { startRig, watchProcess } from '../helpers/rig.js';
+import { forgetAwsEnvironment } from '../helpers/aws-environment.js';
 
 const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1';
 const SESSION_TOKEN = 'FwoGZXIvYXdzEXAMPLESESSIONTOKENdGhpcyBpcyBhIHRlc3Q';
@@ -21,7 +22,7 @@ const ACCESS_KEY_ID = 'AKIAEXAMPLEKEYID0001';
 const PASSWORD = 'hunter2-is-not-a-password';
 const WRONG_PASSWORD = 'not-hunter2-either';
 
-for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+forgetAwsEnvironment();
 Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
   AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
