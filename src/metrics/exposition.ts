@@ -5,8 +5,23 @@ import { Pacer } from '../pacer.js';
 
 export const escapeHelp = (value: string): string => value.replace(/[\\\n]/g, (c) => (c === '\n' ? '\\n' : '\\\\'));
 
-/** Sums of decimal amounts carry binary noise (0.1 + 0.2); 15 significant digits hide it without losing cents. */
-export const exposedValue = (value: number): number => (Number.isInteger(value) || !Number.isFinite(value) ? value : Number(value.toPrecision(15)));
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * Sums of decimal amounts carry binary noise (0.1 + 0.2); 15 significant digits hide it without losing cents.
+ * The digits come from an integer below 2^53 divided by an exact power of ten, which IEEE division rounds to the
+ * double nearest that decimal: what Number(value.toPrecision(15)) gives, at a third of the cost (a scrape and a
+ * backfill round every value), except that a 16th digit of exactly 5 may round the other way.
+ */
+export function exposedValue(value: number): number {
+  if (Number.isInteger(value) || !Number.isFinite(value)) return value;
+  const magnitude = Math.abs(value);
+  const shift = 14 - Math.floor(Math.log10(magnitude));
+  const digits = Math.round(magnitude * POWERS_OF_TEN[shift]!);
+  // Outside 10^-8..10^15, or where Math.log10 is one off next to a power of ten: the slow way.
+  if (digits >= 1e14 && digits < 1e15) return Math.sign(value) * (digits / POWERS_OF_TEN[shift]!);
+  return Number(value.toPrecision(15));
+}
 
 /** A value as the text format shows it: what a scrape stores is exposedValue(value). */
 export function formatValue(value: number): string {

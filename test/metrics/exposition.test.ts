@@ -1,5 +1,5 @@
 import t from 'tap';
-import { formatValue, render } from '../../src/metrics/exposition.js';
+import { exposedValue, formatValue, render } from '../../src/metrics/exposition.js';
 import { family, parseLabels, renderLabels, set } from '../../src/sources/series.js';
 
 t.test('labels: empty values are left out, values escaped', async (t) => {
@@ -32,6 +32,29 @@ t.test('values: integers plain, binary noise removed, specials spelled as Promet
   t.equal(formatValue(Number.NaN), 'NaN');
   t.equal(formatValue(Number.POSITIVE_INFINITY), '+Inf');
   t.equal(formatValue(Number.NEGATIVE_INFINITY), '-Inf');
+});
+
+t.test('values keep 15 significant digits, as toPrecision(15) would, at every magnitude and sign', async (t) => {
+  const significant = (value: number) => value.toExponential().replace(/^-|e.*$|\./g, '').length;
+  let seed = 7;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  let ties = 0;
+  const wrong: string[] = [];
+  for (let i = 0; i < 200_000; i++) {
+    const exponent = Math.floor(random() * 44) - 22;
+    const value = (random() - 0.3) * 10 ** exponent + (i % 3 === 0 ? 0.1 + 0.2 : 0);
+    const rounded = exposedValue(value);
+    const expected = Number.isInteger(value) ? value : Number(value.toPrecision(15));
+    if (rounded === expected) continue;
+    // Only where the 16th digit is a 5: one unit apart in the 15th, both clean decimals.
+    ties++;
+    if (!(significant(rounded) <= 15 && Math.abs(rounded - expected) <= Math.abs(expected) * 1.01e-14)) wrong.push(`${value}: ${rounded}, not ${expected}`);
+  }
+  t.same(wrong.slice(0, 5), []);
+  t.ok(ties < 200_000 / 10, `${ties} ties`);
+  for (const edge of [1e15 - 0.5, 999_999_999_999_999.9, 0.999999999999999_9, 1e-7 * 3, 1e21 + 12345, -5e-324, 1.5e-300 / 7, 0.3 - 1e-17])
+    t.equal(exposedValue(edge), Number(edge.toPrecision(15)), `${edge}`);
+  t.equal(exposedValue(-(0.1 + 0.2)), -0.3);
 });
 
 t.test('help text is escaped and families render in order', async (t) => {
