@@ -79,7 +79,7 @@ async function familiesOn(day: Day, sources: readonly HistorySource[], options: 
         const start = from?.get(key) ?? 0;
         // Values as a scrape of the live exporter would have stored them; a constant is rounded once.
         const held = exposedValue(end);
-        series.set(key, f.accrues ? (i) => exposedValue(start + (end - start) * shareOfDay[i]!) : () => held);
+        series.set(key, f.accrues && end !== start ? (i) => exposedValue(start + (end - start) * shareOfDay[i]!) : () => held);
       }
       put(f.name, f.help, series);
     }
