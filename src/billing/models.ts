@@ -99,9 +99,7 @@ export function parseModel(name: string): ModelId {
   const prefix = /\s/.test(text) ? null : PROVIDER_PREFIX.exec(text);
   if (prefix === null) {
     // A listing's default version ('Stable Diffusion 3.5 Large v1.0') names no other model.
-    let slug = slugOf(/\s/.test(text) ? text.replace(LISTING_DEFAULT_VERSION, '') : text);
-    // A slug is its own slug; odd names (a revision glued to other words) may need a second pass.
-    for (let pass = 0, again = slugOf(slug); again !== slug && pass < 3; pass++, again = slugOf(slug)) slug = again;
+    const slug = settled(slugOf(/\s/.test(text) ? text.replace(LISTING_DEFAULT_VERSION, '') : text));
     return { slug, provider: slug === '' ? '' : providerOf(slug) };
   }
   const provider = prefix[1] as string;
@@ -111,7 +109,13 @@ export function parseModel(name: string): ModelId {
   // An id that names no known family ('v3.2', 'r1', 'rerank-v3-5') keeps its provider, so that
   // models of different providers never share a slug.
   const known = providerOf(idSlug) !== 'unknown' || startsWithWord(idSlug, provider);
-  return { slug: known ? idSlug : `${provider}-${idSlug}`, provider };
+  return { slug: known ? idSlug : settled(`${provider}-${idSlug}`), provider };
+}
+
+/** A slug is its own slug; odd names (a revision glued to other words, 'claude.v1:0') may need a second pass. */
+function settled(slug: string): string {
+  for (let pass = 0, again = slugOf(slug); again !== slug && pass < 3; pass++, again = slugOf(slug)) slug = again;
+  return slug;
 }
 
 function slugOf(text: string): string {

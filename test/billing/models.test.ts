@@ -75,6 +75,7 @@ t.test('runtime CamelCase and mantle ids agree', async (t) => {
 t.test('CamelCase splits words and versions between words, keeps versions glued before a dash', async (t) => {
   t.equal(modelSlug('NovaPro'), 'nova-pro');
   t.equal(modelSlug('ClaudeUSE1v1:0USE1 (Amazon Bedrock Edition)'), modelSlug(modelSlug('ClaudeUSE1v1:0USE1 (Amazon Bedrock Edition)')), 'a slug is its own slug, even for odd names (found by fast-check)');
+  t.equal(modelSlug('claude.v1:0 (Amazon Bedrock Edition)'), 'claude-1', 'a provider prefix before an id of no family, then settled (found by fast-check)');
   t.equal(modelSlug('Stable Diffusion 3.5 Large v1.0 (Amazon Bedrock Edition)'), 'stable-diffusion-3.5-large', "a listing's default version is no model version");
   t.equal(modelSlug('Cohere Rerank v3.5 (Amazon Bedrock Edition)'), 'cohere-rerank-v3.5', 'a real version stays');
   t.equal(modelSlug('Nova2.0Omni'), 'nova-2-omni');
@@ -157,6 +158,7 @@ t.test('a slug is its own slug, and slugs are lowercase words with dots only in 
     fc.constantFrom('Cohere Command R+', 'Qwen3-VL-235B-A22B', 'AmazonRerank-v1', 'ClaudeInstant', 'luma.ray-v2'),
     fc.string({ unit: 'grapheme-ascii', maxLength: 40 }),
     fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.stringMatching(/^[a-z]{2,8}\.[a-z0-9][a-z0-9:.-]{0,12}$/),
   );
   fc.assert(
     fc.property(spellings, (name) => {
