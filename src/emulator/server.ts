@@ -30,6 +30,8 @@ export interface EmulatorStats {
   /** Requests per operation (every page is a request), including failed and faulted ones. */
   requests: Record<string, number>;
   faults: Record<string, number>;
+  /** Requests per access key id they were signed with (SigV4's Credential=), '(unsigned)' for none. */
+  signedBy: Record<string, number>;
   total: number;
 }
 
@@ -78,13 +80,14 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
   const injector = new FaultInjector(options.faults ?? [], options.seed ?? 1);
   const requests: Record<string, number> = {};
   const faults: Record<string, number> = {};
+  const signedBy: Record<string, number> = {};
   let total = 0;
   let requestNumber = 0;
   const cache = new Map<string, unknown>();
   const hung = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const stats = (): EmulatorStats => ({ requests: { ...requests }, faults: { ...faults }, total });
+  const stats = (): EmulatorStats => ({ requests: { ...requests }, faults: { ...faults }, signedBy: { ...signedBy }, total });
 
   function send(res: ServerResponse, answer: Answer): void {
     requestNumber++;
@@ -122,6 +125,8 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
     const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '(unknown)';
     total++;
     requests[operation] = (requests[operation] ?? 0) + 1;
+    const signer = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '(unsigned)';
+    signedBy[signer] = (signedBy[signer] ?? 0) + 1;
     const raw = await readBody(req);
     const problem = protocolProblem(req, operation);
     if (problem) {

@@ -44,7 +44,7 @@ t.test('each error fault reaches the SDK as the service would send it', async (t
   for (const [fault, name, message, status] of cases) {
     const { emulator, failure } = await setup(t, { faults: [{ fault }] });
     t.same(await failure(), { name, message, status }, fault);
-    t.same(emulator.stats(), { requests: { GetCostAndUsage: 1 }, faults: { [fault]: 1 }, total: 1 });
+    t.same(emulator.stats(), { requests: { GetCostAndUsage: 1 }, faults: { [fault]: 1 }, signedBy: { x: 1 }, total: 1 });
   }
 });
 
@@ -52,7 +52,7 @@ t.test('the SDK retries throttling and 5xx; every attempt is counted', async (t)
   const { emulator, query } = await setup(t, { faults: [{ fault: 'http_503', count: 1 }, { fault: 'http_500', count: 1 }] }, { maxAttempts: 3 });
   const answer = await query();
   t.equal(answer.$metadata.attempts, 3);
-  t.same(emulator.stats(), { requests: { GetCostAndUsage: 3 }, faults: { http_503: 1, http_500: 1 }, total: 3 });
+  t.same(emulator.stats(), { requests: { GetCostAndUsage: 3 }, faults: { http_503: 1, http_500: 1 }, signedBy: { x: 3 }, total: 3 });
 });
 
 t.test('truncated and malformed bodies make the SDK fail cleanly', async (t) => {
@@ -170,7 +170,7 @@ t.test('the fault plan can change at run time, in and out of process', async (t)
   const stats = await fetch(`${emulator.url}/__emulator/stats`);
   t.equal(stats.status, 200);
   t.same(await stats.json(), emulator.stats());
-  t.same(emulator.stats(), { requests: { GetCostAndUsage: 5 }, faults: { throttle: 1, expired_token: 1 }, total: 5 });
+  t.same(emulator.stats(), { requests: { GetCostAndUsage: 5 }, faults: { throttle: 1, expired_token: 1 }, signedBy: { x: 5 }, total: 5 });
   const missing = await fetch(`${emulator.url}/__emulator/nothing`);
   t.equal(missing.status, 404);
   t.match(await missing.json(), { message: 'no such emulator endpoint: GET /__emulator/nothing' });

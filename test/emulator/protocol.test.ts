@@ -36,6 +36,15 @@ t.test('a well-formed request gets a JSON 1.1 answer', async (t) => {
   t.not(again.headers.get('x-amzn-requestid'), answer.headers.get('x-amzn-requestid'));
 });
 
+t.test('requests are counted by the access key that signed them', async (t) => {
+  const { emulator, call } = await setup(t);
+  const headers = { 'content-type': JSON_11, 'x-amz-target': TARGET };
+  const signed = 'AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261120/us-east-1/ce/aws4_request, SignedHeaders=host, Signature=0';
+  await call({ headers: { ...headers, authorization: signed }, body: JSON.stringify(VALID) });
+  await call({ headers, body: JSON.stringify(VALID) });
+  t.same(emulator.stats().signedBy, { AKIAEXAMPLE: 1, '(unsigned)': 1 });
+});
+
 t.test('protocol errors are AWS-style answers, never crashes', async (t) => {
   const { emulator, call, post } = await setup(t);
   const get = await call({ method: 'GET' });
