@@ -67,9 +67,8 @@ t.test('docker-compose validates the file, alone and with the ~/.aws override', 
   t.ok(exporter?.volumes?.includes('/home/someone/.aws:/home/node/.aws:ro'), 'the profile folder reaches the home of the image user, read-only');
   // The backfill runs first and as another user: it needs the profile as much as the exporter does.
   const backfill = (parse(merged) as Compose).services['backfill'];
-  t.ok(backfill?.volumes?.includes('/home/someone/.aws:/aws:ro'), 'and the backfill\'s');
-  const environment = backfill?.environment as Record<string, string | null>;
-  t.same([environment['AWS_SHARED_CREDENTIALS_FILE'], environment['AWS_CONFIG_FILE']], ['/aws/credentials', '/aws/config'], 'where the SDK finds them');
+  t.ok(backfill?.volumes?.includes('/home/someone/.aws:/home/backfill/.aws:ro'), 'and the backfill\'s');
+  t.equal((backfill?.environment as Record<string, string | null>)['HOME'], '/home/backfill', 'whose HOME it is (credential-routes.test.ts runs each route)');
 });
 
 t.test('the four services and the one-time backfill, each image pinned to a version', async (t) => {
