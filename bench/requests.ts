@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { Config } from '../src/config.js';
 import { generateDataset, type Dataset } from '../src/emulator/dataset.js';
 import { seededRandom } from '../src/emulator/random.js';
-import { PRICE_PER_REQUEST_USD } from '../src/metrics/health.js';
+import { COST_EXPLORER_PRICE_USD } from '../src/cost-explorer/client.js';
 import { dayOf } from '../src/time.js';
 import { modelledRequests, type Requests } from './plan-model.js';
 import { configFrom, startStack, type CountingSource, type Stack } from './stack.js';
@@ -93,7 +93,7 @@ async function restart(dataset: Dataset, at: Date): Promise<Restart> {
   }
 }
 
-const dollars = (requests: number): string => `$${(requests * PRICE_PER_REQUEST_USD).toFixed(2)}`;
+const dollars = (requests: number): string => `$${(requests * COST_EXPLORER_PRICE_USD).toFixed(2)}`;
 const ratio = (value: number): string => `${value.toFixed(2)}x`;
 
 export async function runRequestsBench(): Promise<string> {
@@ -140,7 +140,7 @@ export async function runRequestsBench(): Promise<string> {
 
   return [
     `Cost Explorer requests in ${DAYS} days (${times.length} refreshes every ${DEFAULTS.refresh.intervalMs / 3_600_000}h ±${DEFAULTS.refresh.jitter * 100}%, ` +
-      `from ${START.toISOString().slice(0, 10)}), emulator's large organization (${dataset.accounts.length} accounts), $${PRICE_PER_REQUEST_USD} per page`,
+      `from ${START.toISOString().slice(0, 10)}), emulator's large organization (${dataset.accounts.length} accounts), $${COST_EXPLORER_PRICE_USD} per page`,
     '',
     table(['page size', 'plan', 'counted', 'GetCostAndUsage', 'GetDimensionValues', 'requests', 'cost / 30 days', 'vs minimum'], rows),
     '',

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { Collector } from '../src/pipeline/collector.js';
 import { startExporter, type Exporter } from '../src/commands/serve.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { CostExplorerSource, sourceOptions, type CostSource } from '../src/cost-explorer/client.js';
+import { COST_EXPLORER, CostExplorerSource, sourceOptions, type CostSource } from '../src/cost-explorer/client.js';
 import type { DecodedBucket } from '../src/cost-explorer/decode.js';
 import type { PlannedQuery } from '../src/cost-explorer/plan.js';
 import { Ledger } from '../src/cost-explorer/ledger.js';
@@ -76,7 +76,8 @@ export async function startStack(options: { dataset: Dataset; now: Date; pageSiz
     },
     collector(config) {
       const health = new HealthMetrics(VERSION, { processMetrics: false });
-      const real = new CostExplorerSource(sourceOptions(config, (operation, outcome) => health.countRequest(operation, outcome), { endpoint: emulator.url, credentials: CREDENTIALS }));
+      health.declareApi(COST_EXPLORER);
+      const real = new CostExplorerSource(sourceOptions(config, (request) => health.countRequest(request), { endpoint: emulator.url, credentials: CREDENTIALS }));
       closers.push(() => real.destroy());
       const source = new CountingSource(real);
       const collector = new Collector({

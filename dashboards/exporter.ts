@@ -6,10 +6,10 @@ import { datasourceVariable, exporter, exporterVariables } from './variables.js'
 
 export const EXPORTER_UID = 'bedrock-exporter';
 
-const REQUESTS = 'bedrock_exporter_cost_explorer_requests_total';
-const SPEND = 'bedrock_exporter_cost_explorer_spend_usd_total';
+const REQUESTS = 'bedrock_exporter_aws_requests_total';
+const SPEND = 'bedrock_exporter_aws_spend_usd_total';
 
-const PRICE = 'Cost Explorer bills $0.01 for every request page that returns data; the exporter reads in the background, never on a scrape, and reads a settled day only once.';
+const PRICE = 'Cost Explorer bills $0.01 for every request page that returns data; the exporter reads in the background, never on a scrape, and reads a settled day only once. Every AWS API the exporter calls is counted here, by the api label.';
 
 const refresh = [
   stat(
@@ -80,23 +80,23 @@ const refresh = [
   ),
 ];
 
-const costExplorer = [
+const awsRequests = [
   stat(
-    { title: 'Requests in range', description: `Cost Explorer requests in the selected time range. ${PRICE}`, unit: 'short', span: 4, height: 5 },
+    { title: 'AWS requests in range', description: `AWS requests in the selected time range, every page and every retry. ${PRICE}`, unit: 'short', span: 4, height: 5 },
     [{ expr: `sum(increase(${exporter(REQUESTS)}[$__range]))` }],
   ),
   stat(
-    { title: 'Failed requests in range', description: 'Cost Explorer requests in the selected time range that were throttled or failed; the exporter retried them.', unit: 'short', span: 4, height: 5 },
+    { title: 'Failed AWS requests in range', description: 'AWS requests in the selected time range that were throttled or failed; the exporter retried them.', unit: 'short', span: 4, height: 5 },
     [{ expr: `sum(increase(${exporter(REQUESTS, 'outcome!="success"')}[$__range])) or vector(0)` }],
   ).thresholds(thresholds('green', [1, 'orange'])),
   stat(
-    { title: 'Cost Explorer cost in range', description: `What the exporter's Cost Explorer requests cost in the selected time range. ${PRICE}`, unit: 'currencyUSD', span: 4, height: 5 },
+    { title: 'AWS cost in range', description: `What the exporter's AWS requests cost in the selected time range. ${PRICE}`, unit: 'currencyUSD', span: 4, height: 5 },
     [{ expr: `sum(increase(${exporter(SPEND)}[$__range]))` }],
   ),
   stat(
     {
-      title: 'Cost Explorer cost, projected per month',
-      description: `The last 7 days of Cost Explorer request cost, extrapolated to 30 days as the cost alert does (so the one-off reading of history at start-up weighs little). ${PRICE}`,
+      title: 'AWS cost, projected per month',
+      description: `The last 7 days of the exporter's AWS request cost, extrapolated to 30 days as the cost alert does (so the one-off reading of history at start-up weighs little). ${PRICE}`,
       unit: 'currencyUSD',
       span: 6,
       height: 5,
@@ -104,18 +104,18 @@ const costExplorer = [
     [{ expr: `sum(increase(${exporter(SPEND)}[7d])) * 30 / 7` }],
   ),
   stat(
-    { title: 'Cost Explorer monthly allowance', description: `The monthly Cost Explorer cost above which the exporter's cost alert fires. ${THRESHOLDS}`, unit: 'currencyUSD', span: 6, height: 5 },
-    [{ expr: 'bedrock:alert_threshold:cost_explorer_spend_usd_monthly' }],
+    { title: 'Monthly AWS allowance', description: `The exporter's monthly AWS cost above which its cost alert fires. ${THRESHOLDS}`, unit: 'currencyUSD', span: 6, height: 5 },
+    [{ expr: 'bedrock:alert_threshold:exporter_aws_spend_usd_monthly' }],
   ),
   timeSeries(
     {
-      title: 'Cost Explorer requests per hour',
-      description: `Requests the exporter sent to Cost Explorer per hour, by operation and outcome (success, throttled, error); every page and every retry counts. ${PRICE}`,
+      title: 'AWS requests per hour',
+      description: `Requests the exporter sent to AWS per hour, by API, operation and outcome (success, throttled, error); every page and every retry counts. ${PRICE}`,
       unit: 'short',
       span: 24,
       height: 8,
     },
-    [{ expr: `sum by (operation, outcome) (increase(${exporter(REQUESTS)}[1h]))`, legend: '{{operation}} {{outcome}}', minStep: '1h' }],
+    [{ expr: `sum by (api, operation, outcome) (increase(${exporter(REQUESTS)}[1h]))`, legend: '{{api}} {{operation}} {{outcome}}', minStep: '1h' }],
     { bars: true, stacked: true },
   ),
 ];
@@ -191,7 +191,7 @@ export function exporterDashboard(): Dashboard {
     variables: [datasourceVariable(), ...exporterVariables()],
     rows: [
       { title: 'Refresh', panels: refresh },
-      { title: 'Cost Explorer', panels: costExplorer },
+      { title: 'AWS requests and cost', panels: awsRequests },
       { title: 'Data quality', panels: dataQuality },
       { title: 'Process', panels: processPanels },
     ],

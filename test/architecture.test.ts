@@ -1,4 +1,4 @@
-// The layers of src/ import one way (billing <- cost-explorer <- sources <- metrics <- pipeline <- web
+// The layers of src/ import one way (billing <- aws <- cost-explorer <- sources <- metrics <- pipeline <- web
 // and commands), so a source can be added without the loop or the HTTP layer knowing, and benchmarks
 // stand on the product, not on the tests.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LAYERS: Array<[layer: string, prefixes: string[]]> = [
   ['foundation', ['src/errors.ts', 'src/files.ts', 'src/settings/', 'src/time.ts', 'src/pacer.ts', 'src/version.ts', 'src/config.ts', 'src/log.ts']],
   ['billing', ['src/billing/']],
+  ['aws', ['src/aws/']],
   ['cost-explorer', ['src/cost-explorer/']],
   ['sources', ['src/sources/']],
   ['metrics', ['src/metrics/']],

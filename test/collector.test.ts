@@ -22,7 +22,7 @@ async function setup(t: Test, now: string, flags: string[] = []) {
   const health = new HealthMetrics('test', { processMetrics: false });
   const real = new CostExplorerSource({
     region: 'us-east-1', maxAttempts: 1, requestTimeoutMs: 5000, maxPages: 100, endpoint: emulator.url,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, onRequest: (operation, outcome) => health.countRequest(operation, outcome),
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, onRequest: (request) => health.countRequest(request),
   });
   t.teardown(() => real.destroy());
   const reads: string[] = [];
@@ -85,9 +85,9 @@ t.test('every request is counted with its price', async (t) => {
   await collector.refresh();
   const text = await health.registry.metrics();
   const served = emulator.stats().requests;
-  t.match(text, `bedrock_exporter_cost_explorer_requests_total{operation="GetCostAndUsage",outcome="success"} ${served.GetCostAndUsage}`);
-  t.match(text, `bedrock_exporter_cost_explorer_requests_total{operation="GetDimensionValues",outcome="success"} ${served.GetDimensionValues}`);
-  const spend = /^bedrock_exporter_cost_explorer_spend_usd_total (\S+)$/m.exec(text)?.[1];
+  t.match(text, `bedrock_exporter_aws_requests_total{api="cost_explorer",operation="GetCostAndUsage",outcome="success"} ${served.GetCostAndUsage}`);
+  t.match(text, `bedrock_exporter_aws_requests_total{api="cost_explorer",operation="GetDimensionValues",outcome="success"} ${served.GetDimensionValues}`);
+  const spend = /^bedrock_exporter_aws_spend_usd_total\{api="cost_explorer"\} (\S+)$/m.exec(text)?.[1];
   t.equal(spend, (0.01 * emulator.stats().total).toFixed(2).replace(/\.?0+$/, ''), `exactly a cent per request, no float drift (${emulator.stats().total} requests)`);
 });
 

@@ -26,6 +26,6 @@ t.test('missing credentials: a clear message, no crash, refresh_success 0, retri
   t.ok(exporter.collector.status.consecutiveFailures >= 2);
   const samples = parseExposition(await (await fetch(`${exporter.urls[0]}/metrics`)).text());
   t.equal(samples.find((s) => s.name === 'bedrock_exporter_refresh_success')?.value, 0);
-  t.ok(samples.filter((s) => s.name === 'bedrock_exporter_cost_explorer_requests_total').every((s) => s.value === 0), 'nothing was sent without credentials');
+  t.ok(samples.filter((s) => s.name === 'bedrock_exporter_aws_requests_total').every((s) => s.value === 0), 'nothing was sent without credentials');
   t.equal((await fetch(`${exporter.urls[0]}/-/ready`)).status, 503);
 });

@@ -6,13 +6,12 @@ import { blockSink, blockWindows, checkRules, createBlocksFromRules, requireTool
 import type { Config } from '../config.js';
 import { flagOf, setting, type Groups, type Values } from '../settings/command-line.js';
 import { bool, duration, fail, optionalPath, optionalText, show, text, textList, type Parser } from '../settings/parse.js';
-import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
+import { COST_EXPLORER_PRICE_USD, CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
 import { checkLedgerFile, loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
 import { ConfigError } from '../errors.js';
 import { checkWritable, writeFileInChunks, writing } from '../files.js';
 import { createLogger } from '../log.js';
-import { PRICE_PER_REQUEST_USD } from '../metrics/health.js';
 import { readsFor, runReads, windowOf, type SourceReads } from '../pipeline/collect.js';
 import { sourcesFor } from '../sources/index.js';
 import { addDays, addMonths, DAY_MS, dayOf, dayStartMs, daysBetween, eachDay, isDay, monthStart, type Day } from '../time.js';
@@ -118,7 +117,7 @@ export interface BackfillOverrides {
   signal?: AbortSignal;
 }
 
-const usd = (requests: number): string => `$${(requests * PRICE_PER_REQUEST_USD).toFixed(2)}`;
+const usd = (requests: number): string => `$${(requests * COST_EXPLORER_PRICE_USD).toFixed(2)}`;
 
 /**
  * History from Cost Explorer as the exporter would have served it: reads with the exporter's query
@@ -142,7 +141,7 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
   const lastDay = dayOf(options.untilMs - 1);
   const dataEnd = addDays(lastDay, 1);
   let requests = 0;
-  const client = new CostExplorerSource(sourceOptions(config, (_operation, outcome) => {
+  const client = new CostExplorerSource(sourceOptions(config, ({ outcome }) => {
     if (outcome === 'success') requests += 1;
   }, overrides));
   try {

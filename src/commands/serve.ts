@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { SETTINGS, type Config } from '../config.js';
 import { flagOf } from '../settings/command-line.js';
 import { parseListenAddress } from '../settings/parse.js';
-import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
+import { COST_EXPLORER, CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
 import { checkLedgerFile } from '../cost-explorer/ledger-file.js';
 import { ListenError } from '../errors.js';
@@ -36,7 +36,8 @@ export async function startExporter(config: Config, logger: Logger, overrides: E
   await checkLedgerFile(config.ledger.file);
   const web = config.web.configFile === undefined ? undefined : new WebConfigReloader(config.web.configFile, logger);
   const health = new HealthMetrics(VERSION, { processMetrics: overrides.processMetrics ?? !config.web.disableExporterMetrics });
-  const source = new CostExplorerSource(sourceOptions(config, (operation, outcome) => health.countRequest(operation, outcome), overrides));
+  health.declareApi(COST_EXPLORER);
+  const source = new CostExplorerSource(sourceOptions(config, (request) => health.countRequest(request), overrides));
   const collector = new Collector({
     sources: sourcesFor(config, source, logger, overrides.clock),
     ledger: new Ledger(config.ledger.maxDays),

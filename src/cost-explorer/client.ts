@@ -5,13 +5,16 @@ import {
   type Expression,
 } from '@aws-sdk/client-cost-explorer';
 import type { Config } from '../config.js';
+import { countRequests, type AwsApi, type OnRequest } from '../aws/requests.js';
 import { AwsError } from '../errors.js';
 import { classifyAwsError, isCredentialsRefused } from './aws-errors.js';
 import type { Day } from '../time.js';
 import { decodeCostAndUsagePage, decodeDimensionValuesPage, type DecodedBucket } from './decode.js';
 import type { PlannedQuery } from './plan.js';
 
-export type Outcome = 'success' | 'throttled' | 'error';
+/** Cost Explorer bills every answered request (every page) at the same price. */
+export const COST_EXPLORER: AwsApi = { api: 'cost_explorer', operations: ['GetCostAndUsage', 'GetDimensionValues'], price: () => COST_EXPLORER_PRICE_USD };
+export const COST_EXPLORER_PRICE_USD = 0.01;
 
 /** Pagination that would not end: a repeated NextPageToken or more pages than allowed. */
 export class PaginationError extends AwsError {
@@ -31,7 +34,7 @@ export interface CostExplorerSourceOptions {
   maxAttempts: number;
   requestTimeoutMs: number;
   maxPages: number;
-  onRequest: (operation: string, outcome: Outcome) => void;
+  onRequest: OnRequest;
   /** Tests and the demo point the client at the emulator; otherwise the SDK's own resolution applies. */
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
@@ -52,13 +55,6 @@ export function sourceOptions(
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     ...(target.credentials ? { credentials: target.credentials } : {}),
   };
-}
-
-const THROTTLING = new Set(['LimitExceededException', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
-
-export function isThrottling(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
-  return THROTTLING.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429;
 }
 
 // The SDK hands its client options to the default credential chain; with this, a new client reads
@@ -91,21 +87,7 @@ export class CostExplorerSource implements CostSource {
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
-    // In the deserialize step, inside the SDK's retry loop: every attempt that reaches the wire is counted.
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const operation = String(context.commandName).replace(/Command$/, '');
-        try {
-          const output = await next(args);
-          options.onRequest(operation, 'success');
-          return output;
-        } catch (error) {
-          options.onRequest(operation, isThrottling(error) ? 'throttled' : 'error');
-          throw error;
-        }
-      },
-      { step: 'deserialize', name: 'bedrockExporterRequestCounter', priority: 'high' },
-    );
+    countRequests(client, COST_EXPLORER, options.onRequest);
     return client;
   }
 

@@ -1,8 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Outcome } from '../cost-explorer/client.js';
-
-/** Cost Explorer bills every request (every page) at this price. */
-export const PRICE_PER_REQUEST_USD = 0.01;
+import type { AwsApi, AwsRequest } from '../aws/requests.js';
 
 /** Names and help of the exporter's own families, for the live registry and for the backfilled history alike. */
 export const OWN = {
@@ -19,8 +16,8 @@ export class HealthMetrics {
   readonly refreshSuccess: Gauge;
   readonly lastSuccess: Gauge;
   readonly refreshDuration: Gauge;
-  readonly requests: Counter<'operation' | 'outcome'>;
-  readonly spend: Counter;
+  readonly requests: Counter<'api' | 'operation' | 'outcome'>;
+  readonly spend: Counter<'api'>;
   readonly unrecognized: Gauge;
   readonly sourceSuccess: Gauge<'source'>;
   readonly sourceLastSuccess: Gauge<'source'>;
@@ -35,18 +32,14 @@ export class HealthMetrics {
     this.sourceSuccess = new Gauge({ ...OWN.sourceSuccess, labelNames: ['source'], registers });
     this.sourceLastSuccess = new Gauge({ ...OWN.sourceLastSuccess, labelNames: ['source'], registers });
     this.requests = new Counter({
-      name: 'bedrock_exporter_cost_explorer_requests_total',
-      help: 'Requests sent to Cost Explorer (every page and every retry is one), by operation and outcome.',
-      labelNames: ['operation', 'outcome'],
+      name: 'bedrock_exporter_aws_requests_total',
+      help: 'Requests sent to AWS (every page and every retry is one), by API, operation and outcome.',
+      labelNames: ['api', 'operation', 'outcome'],
       registers,
     });
-    this.spend = new Counter({ name: 'bedrock_exporter_cost_explorer_spend_usd_total', help: `What the exporter's Cost Explorer requests cost in US dollars (${PRICE_PER_REQUEST_USD} per answered page).`, registers });
+    this.spend = new Counter({ name: 'bedrock_exporter_aws_spend_usd_total', help: "What the exporter's AWS requests cost in US dollars, by API (Cost Explorer: 0.01 per answered page).", labelNames: ['api'], registers });
     this.unrecognized = new Gauge({ ...OWN.unrecognized, registers });
     this.refreshSuccess.set(0);
-    // Every series exists from the start at 0, so increase() sees the first error (no missing baseline).
-    for (const operation of ['GetCostAndUsage', 'GetDimensionValues']) {
-      for (const outcome of ['success', 'throttled', 'error'] as const) this.requests.inc({ operation, outcome }, 0);
-    }
     if (options.processMetrics !== false) {
       collectDefaultMetrics({ register: this.registry });
       // Gauges named *_total fail `promtool check metrics`; each is the sum of its per-type gauge (nodejs_active_handles{type}).
@@ -54,15 +47,23 @@ export class HealthMetrics {
     }
   }
 
-  #paidRequests = 0;
+  /** Spend per API in millionths of a dollar: adding 0.01 over and over drifts (0.12999999999999998). */
+  readonly #microDollars = new Map<string, number>();
 
-  countRequest(operation: string, outcome: Outcome): void {
-    this.requests.inc({ operation, outcome });
-    // AWS bills answered pages; refused (throttled) and failed requests return no data.
-    if (outcome !== 'success') return;
-    this.#paidRequests += 1;
-    // Adding 0.01 over and over drifts (0.12999999999999998); count the requests and price the count.
-    this.spend.reset();
-    this.spend.inc(Math.round(this.#paidRequests * PRICE_PER_REQUEST_USD * 100) / 100);
+  /** An API the sources call: every series of its operations exists from the start at 0, so increase() sees the first error. */
+  declareApi({ api, operations }: AwsApi): void {
+    for (const operation of operations) {
+      for (const outcome of ['success', 'throttled', 'error'] as const) this.requests.inc({ api, operation, outcome }, 0);
+    }
+    this.spend.inc({ api }, 0);
+  }
+
+  countRequest({ api, operation, outcome, costUsd }: AwsRequest): void {
+    this.requests.inc({ api, operation, outcome });
+    if (costUsd === 0) return;
+    const micro = (this.#microDollars.get(api) ?? 0) + Math.round(costUsd * 1e6);
+    this.#microDollars.set(api, micro);
+    this.spend.remove({ api });
+    this.spend.inc({ api }, micro / 1e6);
   }
 }

@@ -53,7 +53,7 @@ async function setup(t: Test, client?: CostSource) {
   if (!real) {
     const emulator = await startEmulator({ dataset: generateDataset({ seed: 5, size: 'tiny', today: dayOf(NOW) }), clock: () => NOW });
     t.teardown(() => emulator.close());
-    const ce = new CostExplorerSource({ region: 'us-east-1', maxAttempts: 1, requestTimeoutMs: 5000, maxPages: 10, endpoint: emulator.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, onRequest: (op, outcome) => health.countRequest(op, outcome) });
+    const ce = new CostExplorerSource({ region: 'us-east-1', maxAttempts: 1, requestTimeoutMs: 5000, maxPages: 10, endpoint: emulator.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, onRequest: (request) => health.countRequest(request) });
     t.teardown(() => ce.destroy());
     real = ce;
   }

@@ -216,10 +216,10 @@ t.test('Alertmanager inhibition names the right alerts', async (t) => {
     sources: ['BedrockExporterDown'],
     targets: [
       'BedrockExporterDataStale',
-      'BedrockExporterCostExplorerErrors',
-      'BedrockExporterCostExplorerThrottled',
+      'BedrockExporterAwsErrors',
+      'BedrockExporterAwsThrottled',
       'BedrockExporterUnrecognizedUsageTypes',
-      'BedrockExporterCostExplorerSpendHigh',
+      'BedrockExporterAwsSpendHigh',
     ],
   });
   t.same(inhibitions[2], { sources: ['BedrockSpendOverBudget'], targets: ['BedrockSpendProjectedOverBudget'] });

@@ -73,7 +73,7 @@ for (const c of CASES) {
     t.equal(JSON.stringify(ledger.entries()), ledgerBefore, 'and the ledger holds what it held');
     t.equal((await fetch(`${rig.url}/-/ready`)).status, 200, 'still ready: there is data to serve');
 
-    const failures = counter(await rig.metricsText(), 'bedrock_exporter_cost_explorer_requests_total', { operation: 'GetCostAndUsage', outcome: c.outcome ?? 'error' });
+    const failures = counter(await rig.metricsText(), 'bedrock_exporter_aws_requests_total', { api: 'cost_explorer', operation: 'GetCostAndUsage', outcome: c.outcome ?? 'error' });
     t.ok(failures >= (c.retried ? ATTEMPTS : 1), `every failed attempt is counted (${failures})`);
 
     rig.emulator.faults.clear();
