@@ -17,10 +17,18 @@ export interface AwsRequest {
 
 export type OnRequest = (request: AwsRequest) => void;
 
-/** An API's name, the operations the exporter calls (each counted from 0 at start), and its price. */
+/** An API the exporter calls: its names, what it needs, and what it costs. */
 export interface AwsApi {
+  /** The `api` label: cost_explorer, cloudwatch. */
   api: string;
+  /** How people name it: Cost Explorer, CloudWatch. */
+  title: string;
+  /** The operations the exporter calls, each counted from 0 at start. */
   operations: readonly string[];
+  /** The IAM actions those operations need. */
+  permissions: readonly string[];
+  /** The SDK's variable that points the client at another endpoint. */
+  endpointVariable: string;
   /** The price of one answered request, from the operation and its input. */
   price(operation: string, input: unknown): number;
 }

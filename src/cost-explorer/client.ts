@@ -7,13 +7,20 @@ import {
 import type { Config } from '../config.js';
 import { countRequests, type AwsApi, type OnRequest } from '../aws/requests.js';
 import { AwsError } from '../errors.js';
-import { classifyAwsError, isCredentialsRefused } from './aws-errors.js';
+import { classifyAwsError, isCredentialsRefused } from '../aws/errors.js';
 import type { Day } from '../time.js';
 import { decodeCostAndUsagePage, decodeDimensionValuesPage, type DecodedBucket } from './decode.js';
 import type { PlannedQuery } from './plan.js';
 
 /** Cost Explorer bills every answered request (every page) at the same price. */
-export const COST_EXPLORER: AwsApi = { api: 'cost_explorer', operations: ['GetCostAndUsage', 'GetDimensionValues'], price: () => COST_EXPLORER_PRICE_USD };
+export const COST_EXPLORER: AwsApi = {
+  api: 'cost_explorer',
+  title: 'Cost Explorer',
+  operations: ['GetCostAndUsage', 'GetDimensionValues'],
+  permissions: ['ce:GetCostAndUsage', 'ce:GetDimensionValues'],
+  endpointVariable: 'AWS_ENDPOINT_URL_COST_EXPLORER',
+  price: () => COST_EXPLORER_PRICE_USD,
+};
 export const COST_EXPLORER_PRICE_USD = 0.01;
 
 /** Pagination that would not end: a repeated NextPageToken or more pages than allowed. */
@@ -101,7 +108,7 @@ export class CostExplorerSource implements CostSource {
         this.#client.destroy();
         this.#client = this.#createClient();
       }
-      throw classifyAwsError(error, operation);
+      throw classifyAwsError(error, COST_EXPLORER, operation);
     }
   }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { Collector } from '../../src/pipeline/collector.js';
 import { loadConfig } from '../../src/config.js';
-import { isCredentialsRefused } from '../../src/cost-explorer/aws-errors.js';
+import { isCredentialsRefused } from '../../src/aws/errors.js';
 import { isThrottling } from '../../src/aws/requests.js';
 import type { CostSource } from '../../src/cost-explorer/client.js';
 import { Ledger } from '../../src/cost-explorer/ledger.js';

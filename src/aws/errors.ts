@@ -1,4 +1,5 @@
 import { AwsError } from '../errors.js';
+import type { AwsApi } from './requests.js';
 
 // What the AWS SDK throws, sorted into what a person can act on. Anything else passes through: the
 // SDK's own name and message say it best (throttling, a 5xx, a validation error).
@@ -20,8 +21,8 @@ export function isCredentialsRefused(error: unknown): boolean {
 
 const firstLine = (e: SdkError): string => String(e.message).split('\n')[0]!;
 
-/** The error a person reads for what the SDK threw; `operation` is the API call, e.g. GetCostAndUsage. */
-export function classifyAwsError(error: unknown, operation: string): unknown {
+/** The error a person reads for what the SDK threw; `operation` is the call to `api`, e.g. GetCostAndUsage. */
+export function classifyAwsError(error: unknown, api: AwsApi, operation: string): unknown {
   const e = error as SdkError | undefined;
   if (e === undefined || e === null || typeof e !== 'object') return error;
   if (e.name === 'CredentialsProviderError') {
@@ -31,10 +32,10 @@ export function classifyAwsError(error: unknown, operation: string): unknown {
     return new AwsError('BUE_ERR_AWS_CREDENTIALS', `AWS refused the credentials (${e.name}: ${firstLine(e)}); check AWS_PROFILE or the access keys, and renew a session token`, { cause: error });
   }
   if (ACCESS_DENIED.has(e.name ?? '')) {
-    return new AwsError('BUE_ERR_AWS_ACCESS_DENIED', `AWS denied ${operation} (${firstLine(e)}); the identity needs ce:GetCostAndUsage and ce:GetDimensionValues, see deploy/iam-policy.json`, { cause: error });
+    return new AwsError('BUE_ERR_AWS_ACCESS_DENIED', `AWS denied ${operation} (${firstLine(e)}); the identity needs ${api.permissions.join(' and ')}, see deploy/iam-policy.json`, { cause: error });
   }
   if (UNREACHABLE.has(e.code ?? '') || e.name === 'TimeoutError') {
-    return new AwsError('BUE_ERR_AWS_UNREACHABLE', `Cost Explorer is unreachable (${e.code ?? e.name}: ${firstLine(e)}); check the network or proxy, and AWS_ENDPOINT_URL_COST_EXPLORER if set`, { cause: error });
+    return new AwsError('BUE_ERR_AWS_UNREACHABLE', `${api.title} is unreachable (${e.code ?? e.name}: ${firstLine(e)}); check the network or proxy, and ${api.endpointVariable} if set`, { cause: error });
   }
   return error;
 }
