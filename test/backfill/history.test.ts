@@ -2,6 +2,7 @@ import t from 'tap';
 import { renderPeriod, SAMPLE_LEAD_MS, sampleInstants } from '../../src/backfill/history.js';
 import type { CostSource } from '../../src/cost-explorer/client.js';
 import type { DayEntry } from '../../src/cost-explorer/ledger.js';
+import { ServiceDiscovery } from '../../src/cost-explorer/discovery.js';
 import { UsageTypeSource } from '../../src/sources/usage-type/source.js';
 import { dayStartMs } from '../../src/time.js';
 import { parseExposition } from '../helpers/exposition.js';
@@ -21,7 +22,8 @@ ledger['2026-11-02']!.rows.push({ account: '111122223333', service: 'Amazon Bedr
 const entriesOn = (day: string) => (ledger[day] ? [ledger[day]] : []);
 // The history reads the ledger only: a client that is never asked.
 const unread: CostSource = { discoverServices: () => Promise.reject(new Error('not read')), fetchDaily: () => Promise.reject(new Error('not read')) };
-const source = new UsageTypeSource({ client: unread, logger: silentLogger(), services: ['Amazon Bedrock'], serviceSearch: 'Bedrock', rediscoverMs: 0, accountBreakdown: true });
+const discovery = new ServiceDiscovery({ client: unread, logger: silentLogger(), services: ['Amazon Bedrock'], search: 'Bedrock', rediscoverMs: 0 });
+const source = new UsageTypeSource({ client: unread, discovery, logger: silentLogger(), accountBreakdown: true });
 const sources = [{ source, entriesOn }];
 
 t.test('samples stand for instants one lookback apart, within the window', async (t) => {
