@@ -5,7 +5,7 @@ import type { DayEntry, LedgerRow } from '../src/cost-explorer/ledger.js';
 import { CATALOGUE, usageTypeIn } from '../src/emulator/catalogue.js';
 import { seededRandom } from '../src/emulator/random.js';
 import { memoizedClassifier } from '../src/billing/classifier.js';
-import type { Family } from '../src/sources/series.js';
+import type { Family } from '../src/metrics/series.js';
 import { aggregate } from '../src/sources/usage-type/aggregate.js';
 import { addDays, type Day } from '../src/time.js';
 

@@ -11,7 +11,7 @@ import { loadLedger, saveLedger } from '../src/cost-explorer/ledger-file.js';
 import { generateDataset, type Dataset } from '../src/emulator/dataset.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { totals } from '../src/emulator/truth.js';
-import { parseLabels } from '../src/sources/series.js';
+import { parseLabels } from '../src/metrics/series.js';
 import { addDays, dayStartMs } from '../src/time.js';
 import { promtoolDump, startPrometheus } from './helpers/prometheus.js';
 

@@ -2,7 +2,7 @@ import type { DayEntry } from '../cost-explorer/ledger.js';
 import { escapeHelp, exposedValue, formatValue } from '../metrics/exposition.js';
 import { OWN } from '../metrics/health.js';
 import { windowOf } from '../pipeline/collect.js';
-import { parseLabels, renderLabels, type Family, type Labels } from '../sources/series.js';
+import { parseLabels, renderLabels, type Family, type Labels } from '../metrics/series.js';
 import type { Source } from '../sources/source.js';
 import { dayStartMs, DAY_MS, eachDay, type Day } from '../time.js';
 

@@ -1,4 +1,4 @@
-import type { Family } from '../sources/series.js';
+import type { Family } from './series.js';
 import { Pacer } from '../pacer.js';
 
 // Prometheus text format 0.0.4, rendered by hand from the sources' families.

@@ -4,7 +4,7 @@ import { loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
 import { oneLine } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { HealthMetrics } from '../metrics/health.js';
-import { buildSnapshot, type Snapshot } from '../metrics/snapshot.js';
+import { buildSnapshot, type Snapshot } from './snapshot.js';
 import { Pacer } from '../pacer.js';
 import type { Contribution, Source } from '../sources/source.js';
 import { dayOf } from '../time.js';

@@ -2,7 +2,7 @@ import type { DecodedBucket } from '../cost-explorer/decode.js';
 import type { DayEntry } from '../cost-explorer/ledger.js';
 import type { Pacer } from '../pacer.js';
 import type { Day } from '../time.js';
-import type { Family } from './series.js';
+import type { Family } from '../metrics/series.js';
 import type { Summary } from './usage-type/aggregate.js';
 
 // A source is one way of reading Bedrock usage: it plans its queries, reads them day by day (through

@@ -1,5 +1,5 @@
 import type { CollectorStatus as RefreshStatus } from '../pipeline/collector.js';
-import type { Snapshot } from '../metrics/snapshot.js';
+import type { Snapshot } from '../pipeline/snapshot.js';
 import type { Summary, Totals } from '../sources/usage-type/aggregate.js';
 import { monthStart } from '../time.js';
 import { chartLegend, dailyTokenSeries, PALETTE, stackedBarChart } from './chart.js';

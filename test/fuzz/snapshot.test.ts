@@ -6,7 +6,7 @@ import t from 'tap';
 import { classifyUsage } from '../../src/billing/usage-type.js';
 import type { DayEntry, LedgerRow } from '../../src/cost-explorer/ledger.js';
 import { memoizedClassifier } from '../../src/billing/classifier.js';
-import { buildSnapshot } from '../../src/metrics/snapshot.js';
+import { buildSnapshot } from '../../src/pipeline/snapshot.js';
 import { aggregate } from '../../src/sources/usage-type/aggregate.js';
 import { addDays, monthStart, type Day } from '../../src/time.js';
 import { parseExposition, type Sample } from '../helpers/exposition.js';

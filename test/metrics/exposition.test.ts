@@ -1,6 +1,6 @@
 import t from 'tap';
 import { exposedValue, formatValue, render } from '../../src/metrics/exposition.js';
-import { family, parseLabels, renderLabels, set } from '../../src/sources/series.js';
+import { family, parseLabels, renderLabels, set } from '../../src/metrics/series.js';
 
 t.test('labels: empty values are left out, values escaped', async (t) => {
   t.equal(renderLabels([]), '');

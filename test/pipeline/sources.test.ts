@@ -9,7 +9,7 @@ import { generateDataset } from '../../src/emulator/dataset.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { HealthMetrics } from '../../src/metrics/health.js';
 import { Collector } from '../../src/pipeline/collector.js';
-import { family, set } from '../../src/sources/series.js';
+import { family, set } from '../../src/metrics/series.js';
 import type { Source } from '../../src/sources/source.js';
 import { sourcesFor } from '../../src/sources/index.js';
 import { addDays, dayOf, eachDay, type Day } from '../../src/time.js';

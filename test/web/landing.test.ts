@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import type { Snapshot } from '../../src/metrics/snapshot.js';
+import type { Snapshot } from '../../src/pipeline/snapshot.js';
 import type { CollectorStatus as RefreshStatus } from '../../src/pipeline/collector.js';
 import type { Summary, Totals } from '../../src/sources/usage-type/aggregate.js';
 import { addDays, eachDay, type Day } from '../../src/time.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Labels } from '../../sources/series.js';
+import type { Labels } from '../../metrics/series.js';
 import { crc32c, Encoder } from './encoding.js';
 import { SAMPLES_PER_CHUNK, XorChunk } from './xor-chunk.js';
 

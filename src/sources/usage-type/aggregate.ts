@@ -3,7 +3,7 @@ import type { UsageClass } from '../../billing/usage-type.js';
 import type { DayEntry, LedgerRow } from '../../cost-explorer/ledger.js';
 import { Pacer } from '../../pacer.js';
 import { addDays, dayStartMs, monthStart, type Day } from '../../time.js';
-import { family, renderLabels, set, type Family } from '../series.js';
+import { family, renderLabels, set, type Family } from '../../metrics/series.js';
 
 // From the ledger's daily rows grouped by usage type to the gauges of the contract (README, "Metrics").
 // Pure: the same entries and day always give the same families.

@@ -3,7 +3,7 @@ import { gzip } from 'node:zlib';
 import { Pacer } from '../pacer.js';
 import type { Contribution } from '../sources/source.js';
 import type { Summary } from '../sources/usage-type/aggregate.js';
-import { renderSlices } from './exposition.js';
+import { renderSlices } from '../metrics/exposition.js';
 
 const gzipAsync = promisify(gzip);
 
