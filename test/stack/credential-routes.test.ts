@@ -8,6 +8,7 @@ import { startEmulator } from '../../src/emulator/server.js';
 import { addDays, dayOf } from '../../src/time.js';
 import { forgetAwsEnvironment } from '../helpers/aws-environment.js';
 import { runCli } from '../helpers/cli.js';
+import { entrypointRunner } from '../helpers/entrypoint.js';
 import { temporaryFolder } from '../helpers/temporary.js';
 
 // Each credential route the README documents, through the stack's parts (no Docker engine here):
@@ -17,7 +18,6 @@ import { temporaryFolder } from '../helpers/temporary.js';
 // real command then runs it and must reach Cost Explorer (the emulator) with the route's credentials.
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const ENTRYPOINT = join(ROOT, 'docker', 'entrypoint.sh');
 /** HOME of the user each image runs as (Dockerfile: uid 1000 is node's `node`, 65534 is `nobody`). */
 const IMAGE_HOME: Record<string, string> = { exporter: '/home/node', backfill: '/nonexistent' };
 const PROFILE_FILE = 'docker/aws-profile.yml';
@@ -27,8 +27,7 @@ const today = dayOf(new Date());
 const emulator = await startEmulator({ dataset: generateDataset({ seed: 3, size: 'tiny', today }) });
 t.teardown(() => emulator.close());
 
-const standIn = temporaryFolder(t, 'routes-bin-');
-writeFileSync(join(standIn, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
+const runEntrypoint = entrypointRunner(t);
 
 interface Service {
   command?: string[];
@@ -63,14 +62,11 @@ function container(name: string, service: Service) {
   }
   /** What the entry point would start, given the service's command and `extra` arguments. */
   const decide = (extra: string[] = []) => {
-    const result = spawnSync('sh', [ENTRYPOINT, ...(service.command ?? []), ...extra], {
-      env: { ...env, PATH: `${standIn}:/usr/bin:/bin`, BACKFILL_TSDB: inside('/prometheus') },
-      encoding: 'utf8',
-    });
-    const [cli, ...args] = result.stdout.trim().split('\n');
+    const { argv, said } = runEntrypoint([...(service.command ?? []), ...extra], { ...env, BACKFILL_TSDB: inside('/prometheus') });
+    const [cli, ...args] = argv;
     // Container paths in flags, as the container would see them (BACKFILL_TSDB above already is one).
     const seen = (path: string) => (path.startsWith(root) ? path : inside(path));
-    return { cli, args: args.map((arg) => arg.replace(/^(--[\w.-]+=)(\/.*)$/, (_, flag: string, path: string) => flag + seen(path))), said: result.stderr };
+    return { cli, args: args.map((arg) => arg.replace(/^(--[\w.-]+=)(\/.*)$/, (_, flag: string, path: string) => flag + seen(path))), said };
   };
   return { env, decide, inside };
 }

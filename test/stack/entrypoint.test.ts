@@ -2,21 +2,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { ENTRYPOINT, entrypointRunner } from '../helpers/entrypoint.js';
 import { temporaryFolder } from '../helpers/temporary.js';
 
-// docker/entrypoint.sh run by the machine's POSIX sh, with a stand-in `node` on PATH that prints the
-// arguments it was given: which command the container would start, in each situation.
+// Which command the container would start, in each situation (helpers/entrypoint.ts).
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const SCRIPT = join(ROOT, 'docker', 'entrypoint.sh');
-
-const bin = temporaryFolder(t, 'entrypoint-bin-');
-writeFileSync(join(bin, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
-
-function start(env: Record<string, string>, args: string[] = [], home = temporaryFolder(t, 'entrypoint-home-')) {
-  const result = spawnSync('sh', [SCRIPT, ...args], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: home, ...env }, encoding: 'utf8' });
-  return { status: result.status, argv: result.stdout.trim().split('\n'), said: result.stderr };
-}
+const SCRIPT = ENTRYPOINT;
+const run = entrypointRunner(t);
+const start = (env: Record<string, string>, args: string[] = [], home = temporaryFolder(t, 'entrypoint-home-')) => run(args, { HOME: home, ...env });
 
 t.test('the script is POSIX sh', async (t) => {
   t.equal(execFileSync('sh', ['-n', SCRIPT], { encoding: 'utf8' }), '');
