@@ -7,14 +7,13 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
-import { Collector } from '../src/pipeline/collector.js';
+import { createCollector } from '../src/commands/collector.js';
 import { loadConfig } from '../src/config.js';
 import type { CostSource } from '../src/cost-explorer/client.js';
 import type { DecodedBucket } from '../src/cost-explorer/decode.js';
-import { Ledger, type DayEntry } from '../src/cost-explorer/ledger.js';
+import type { DayEntry } from '../src/cost-explorer/ledger.js';
 import { HealthMetrics } from '../src/metrics/health.js';
 import { memoizedClassifier } from '../src/billing/classifier.js';
-import { sourcesFor } from '../src/sources/index.js';
 import { aggregate } from '../src/sources/usage-type/aggregate.js';
 import { acceptsGzip, buildApp } from '../src/server.js';
 import { dayStartMs, eachDay } from '../src/time.js';
@@ -73,15 +72,7 @@ async function serveExporter(entries: DayEntry[]): Promise<ServerReady> {
   const { config } = loadConfig([], {});
   const logger = silentLogger();
   const health = new HealthMetrics(VERSION);
-  const collector = new Collector({
-    sources: sourcesFor(config, sourceOf(entries), logger),
-    ledger: new Ledger(config.ledger.maxDays),
-    health,
-    logger,
-    collection: config.collection,
-    refresh: config.refresh,
-    clock: () => new Date(dayStartMs(TODAY) + 12 * 3_600_000),
-  });
+  const { collector } = createCollector(config, { health, logger, clock: () => new Date(dayStartMs(TODAY) + 12 * 3_600_000), wrap: () => sourceOf(entries) });
   const before = memory();
   const started = performance.now();
   if (!(await collector.refresh())) throw new Error(`refresh failed: ${collector.status.lastError}`);

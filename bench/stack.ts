@@ -1,17 +1,16 @@
 // The product on loopback for benchmarks (test/helpers/stack.ts without tap): the emulator, and the
 // exporter or its collector talking to it with the real SDK, on a clock the benchmark moves.
 import { pino } from 'pino';
-import { Collector } from '../src/pipeline/collector.js';
+import type { Collector } from '../src/pipeline/collector.js';
+import { createCollector } from '../src/commands/collector.js';
 import { startExporter, type Exporter } from '../src/commands/serve.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { COST_EXPLORER, CostExplorerSource, sourceOptions, type CostSource } from '../src/cost-explorer/client.js';
+import type { CostSource } from '../src/cost-explorer/client.js';
 import type { DecodedBucket } from '../src/cost-explorer/decode.js';
 import type { PlannedQuery } from '../src/cost-explorer/plan.js';
-import { Ledger } from '../src/cost-explorer/ledger.js';
 import type { Dataset } from '../src/emulator/dataset.js';
 import { startEmulator, type Emulator } from '../src/emulator/server.js';
 import { HealthMetrics } from '../src/metrics/health.js';
-import { sourcesFor } from '../src/sources/index.js';
 import type { Day } from '../src/time.js';
 import { VERSION } from '../src/version.js';
 
@@ -75,21 +74,16 @@ export async function startStack(options: { dataset: Dataset; now: Date; pageSiz
       return exporter;
     },
     collector(config) {
-      const health = new HealthMetrics(VERSION, { processMetrics: false });
-      health.declareApi(COST_EXPLORER);
-      const real = new CostExplorerSource(sourceOptions(config, (request) => health.countRequest(request), { endpoint: emulator.url, credentials: CREDENTIALS }));
-      closers.push(() => real.destroy());
-      const source = new CountingSource(real);
-      const collector = new Collector({
-        sources: sourcesFor(config, source, silentLogger(), () => clock.now),
-        ledger: new Ledger(config.ledger.maxDays),
-        health,
+      let source: CountingSource | undefined;
+      const running = createCollector(config, {
+        health: new HealthMetrics(VERSION, { processMetrics: false }),
         logger: silentLogger(),
-        collection: config.collection,
-        refresh: config.refresh,
         clock: () => clock.now,
+        target: { endpoint: emulator.url, credentials: CREDENTIALS },
+        wrap: (client) => (source = new CountingSource(client)),
       });
-      return { collector, source };
+      closers.push(() => running.close());
+      return { collector: running.collector, source: source! };
     },
     async close() {
       for (const close of closers.splice(0)) await close();

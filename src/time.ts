@@ -1,6 +1,12 @@
 // Cost Explorer speaks in UTC calendar days ("YYYY-MM-DD", End exclusive); so does everything here.
 export type Day = string;
 
+/** Days [start, end). */
+export interface DayRange {
+  start: Day;
+  end: Day;
+}
+
 const DAY_MS = 86_400_000;
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -1,15 +1,13 @@
 // The refresh loop with the real SDK against the emulator: what it reads, when, and what it keeps.
 import t, { type Test } from 'tap';
-import { Collector } from '../src/pipeline/collector.js';
+import { createCollector } from '../src/commands/collector.js';
 import { backoffDelay } from '../src/pipeline/loop.js';
 import { loadConfig } from '../src/config.js';
-import { CostExplorerSource, type CostSource } from '../src/cost-explorer/client.js';
-import { Ledger } from '../src/cost-explorer/ledger.js';
+import type { CostSource } from '../src/cost-explorer/client.js';
 import type { PlannedQuery } from '../src/cost-explorer/plan.js';
 import { generateDataset } from '../src/emulator/dataset.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { HealthMetrics } from '../src/metrics/health.js';
-import { sourcesFor } from '../src/sources/index.js';
 import { dayOf } from '../src/time.js';
 import { silentLogger } from './helpers/stack.js';
 
@@ -20,20 +18,19 @@ async function setup(t: Test, now: string, flags: string[] = []) {
   t.teardown(() => emulator.close());
   const { config } = loadConfig(flags, {});
   const health = new HealthMetrics('test', { processMetrics: false });
-  const real = new CostExplorerSource({
-    region: 'us-east-1', maxAttempts: 1, requestTimeoutMs: 5000, maxPages: 100, endpoint: emulator.url,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, onRequest: (request) => health.countRequest(request),
-  });
-  t.teardown(() => real.destroy());
   const reads: string[] = [];
-  const source: CostSource = {
+  const counting = (real: CostSource): CostSource => ({
     discoverServices: (...args) => real.discoverServices(...args),
     fetchDaily: (query: PlannedQuery, start, end, signal) => {
       reads.push(`${query.services.join('+')} ${start}..${end}`);
       return real.fetchDaily(query, start, end, signal);
     },
-  };
-  const collector = new Collector({ sources: sourcesFor(config, source, silentLogger(), () => clock.now), ledger: new Ledger(400), health, logger: silentLogger(), collection: config.collection, refresh: config.refresh, clock: () => clock.now, random: () => 0.5 });
+  });
+  const running = createCollector({ ...config, aws: { ...config.aws, maxAttempts: 1 } }, {
+    health, logger: silentLogger(), clock: () => clock.now, random: () => 0.5, target: { endpoint: emulator.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }, wrap: counting,
+  });
+  t.teardown(() => running.close());
+  const collector = running.collector;
   return { clock, emulator, collector, reads, health };
 }
 

@@ -1,10 +1,8 @@
-import type { DayEntry } from '../cost-explorer/ledger.js';
 import { escapeHelp, exposedValue, formatValue } from '../metrics/exposition.js';
 import { OWN } from '../metrics/health.js';
-import { windowOf } from '../pipeline/collect.js';
 import { parseLabels, renderLabels, type Family, type Labels } from '../metrics/series.js';
-import type { Source } from '../sources/source.js';
-import { dayStartMs, DAY_MS, eachDay, type Day } from '../time.js';
+import type { HistoryPlan } from '../sources/source.js';
+import { dayStartMs, DAY_MS, type Day } from '../time.js';
 
 // The exporter's series as a live exporter would have served them, as OpenMetrics with timestamps.
 // Each source contributes for day X what it would have shown at the start of X (the days before X
@@ -30,10 +28,10 @@ export interface HistoryOptions {
   instance: string;
 }
 
-/** A source and the ledger entries of its queries on a day. */
+/** A source's name (its health series' label) and its plan for the history. */
 export interface HistorySource {
-  source: Source;
-  entriesOn(day: Day): DayEntry[];
+  name: string;
+  plan: HistoryPlan;
 }
 
 type ValueAt = (sample: number) => number;
@@ -67,10 +65,8 @@ async function familiesOn(day: Day, sources: readonly HistorySource[], options: 
   const families: DayFamilies['families'] = new Map();
   const unrecognized = new Set<string>();
   const put = (name: string, help: string, series: Map<string, ValueAt>) => families.set(name, { help, series });
-  for (const { source, entriesOn } of sources) {
-    const before = eachDay(windowOf(day).start, day).flatMap(entriesOn);
-    const atStart = await source.contribute(day, before);
-    const atEnd = await source.contribute(day, [...before, ...entriesOn(day)]);
+  for (const { plan } of sources) {
+    const { atStart, atEnd } = await plan.contributeOn(day);
     const startValues = new Map<string, Family>(atStart.families.map((f) => [f.name, f]));
     for (const f of atEnd.families) {
       const series = new Map<string, ValueAt>();
@@ -83,10 +79,10 @@ async function familiesOn(day: Day, sources: readonly HistorySource[], options: 
       }
       put(f.name, f.help, series);
     }
-    for (const unknown of atEnd.unrecognized) unrecognized.add(unknown);
+    for (const unknown of atEnd.unrecognized ?? []) unrecognized.add(unknown);
   }
   const one = (valueAt: ValueAt) => new Map([['', valueAt]]);
-  const perSource = (valueAt: ValueAt) => new Map(sources.map(({ source }) => [renderLabels([['source', source.name]]), valueAt]));
+  const perSource = (valueAt: ValueAt) => new Map(sources.map(({ name }) => [renderLabels([['source', name]]), valueAt]));
   const refreshedAt: ValueAt = (i) => instants[i]! / 1000;
   put(OWN.refreshSuccess.name, OWN.refreshSuccess.help, one(() => 1));
   put(OWN.lastSuccess.name, OWN.lastSuccess.help, one(refreshedAt));

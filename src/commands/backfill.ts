@@ -6,13 +6,12 @@ import { blockSink, blockWindows, checkRules, createBlocksFromRules, requireTool
 import type { Config } from '../config.js';
 import { flagOf, setting, type Groups, type Values } from '../settings/command-line.js';
 import { bool, duration, fail, optionalPath, optionalText, show, text, textList, type Parser } from '../settings/parse.js';
-import { COST_EXPLORER_PRICE_USD, CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
+import { CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
-import { checkLedgerFile, loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
+import { checkLedgerFile, LedgerStore, loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
 import { ConfigError } from '../errors.js';
 import { checkWritable, writeFileInChunks, writing } from '../files.js';
 import { createLogger } from '../log.js';
-import { readsFor, runReads, windowOf, type SourceReads } from '../pipeline/collect.js';
 import { sourcesFor } from '../sources/index.js';
 import { addDays, addMonths, DAY_MS, dayOf, dayStartMs, daysBetween, eachDay, isDay, monthStart, type Day } from '../time.js';
 
@@ -117,7 +116,7 @@ export interface BackfillOverrides {
   signal?: AbortSignal;
 }
 
-const usd = (requests: number): string => `$${(requests * COST_EXPLORER_PRICE_USD).toFixed(2)}`;
+const usd = (amount: number): string => `$${amount.toFixed(2)}`;
 
 /**
  * History from Cost Explorer as the exporter would have served it: reads with the exporter's query
@@ -141,8 +140,10 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
   const lastDay = dayOf(options.untilMs - 1);
   const dataEnd = addDays(lastDay, 1);
   let requests = 0;
-  const client = new CostExplorerSource(sourceOptions(config, ({ outcome }) => {
+  let spentUsd = 0;
+  const client = new CostExplorerSource(sourceOptions(config, ({ outcome, costUsd }) => {
     if (outcome === 'success') requests += 1;
+    spentUsd += costUsd;
   }, overrides));
   try {
     const ledger = new Ledger(daysBetween(options.from, dataEnd) + 1);
@@ -159,25 +160,20 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
     });
     const logger = createLogger({ level: 'warn', format: 'text', destination: stderr });
     const range = { start: options.from, end: dataEnd };
-    const planned: SourceReads[] = [];
-    for (const source of sourcesFor(config, client, logger)) {
-      const plan = await source.plan(range);
-      planned.push({ source, plan, reads: readsFor(plan, range, ledger, true) });
+    const sources: HistorySource[] = [];
+    for (const source of sourcesFor(config, { client, store: new LedgerStore(ledger, undefined, logger), logger })) {
+      if (source.history) sources.push({ name: source.name, plan: await source.history.plan(range, { today }) });
     }
-    const reads = planned.flatMap((p) => p.reads);
-    const services = [...new Set(planned.flatMap((p) => p.plan.services))];
+    const reads = sources.flatMap((source) => source.plan.reads);
+    const services = [...new Set(sources.flatMap((source) => source.plan.services))];
     io.stdout.write(
-      `backfill ${options.from} .. ${lastDay} (${daysBetween(options.from, dataEnd)} days) from ${services.length} Bedrock services: ${planned.map((p) => p.plan.description).filter(Boolean).join('; ') || 'nothing to read'}\n` +
-        `cost: ${requests} request(s) so far; at least ${reads.length} more (${usd(reads.length)}), one more per extra page of an answer\n`,
+      `backfill ${options.from} .. ${lastDay} (${daysBetween(options.from, dataEnd)} days) from ${services.length} Bedrock services: ${sources.map((source) => source.plan.description).filter(Boolean).join('; ') || 'nothing to read'}\n` +
+        `cost: ${requests} request(s) so far; at least ${reads.length} more (${usd(reads.reduce((sum, read) => sum + read.priceUsd, 0))}), one more per extra page of an answer\n`,
     );
     if (options.dryRun) return 0;
 
     if (options.output) await writing('the output folder', options.output, mkdir(options.output, { recursive: true }));
     const history = { lookbackMs: options.lookbackMs, job: options.job, instance: options.instance };
-    const sources: HistorySource[] = planned.map(({ source, plan }) => ({
-      source,
-      entriesOn: (day) => plan.queries.map((query) => ledger.get(day, query.key)).filter((entry) => entry !== undefined),
-    }));
     // Week by week, each read just before the first week that needs its days, and the days no later
     // week looks at forgotten: memory holds about two months of Cost Explorer's answers, however long
     // the history.
@@ -190,15 +186,11 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
         const last = dayOf(window.endMs - 1);
         const later = pending.findIndex((read) => read.start > last);
         const due = pending.splice(0, later === -1 ? pending.length : later);
-        await runReads(due, ledger, {
-          today,
-          settleDays: config.collection.settleDays,
-          signal,
-          onRead: (read, entries) => {
-            done += 1;
-            io.stderr.write(`[${done}/${reads.length}] ${read.query.label} ${read.start}..${read.end}: ${entries.reduce((count, entry) => count + entry.rows.length, 0)} rows\n`);
-          },
-        });
+        for (const read of due) {
+          const rows = await read.run(signal);
+          done += 1;
+          io.stderr.write(`[${done}/${reads.length}] ${read.label} ${read.start}..${read.end}: ${rows} rows\n`);
+        }
         signal?.throwIfAborted();
         const days = eachDay(first, addDays(last, 1));
         // A week is one block and, with --output, one OpenMetrics file; both come from one pass.
@@ -209,7 +201,7 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
         };
         samples += options.tsdb ? await writing('the TSDB folder', options.tsdb, writeBlock(options.tsdb, (block) => write([blockSink(block)]))) : await write([]);
         io.stderr.write(`history ${first}..${last} written${options.tsdb ? ' as a block' : ''}\n`);
-        ledger.forgetBefore(windowOf(last).start);
+        for (const source of sources) source.plan.forgetBefore(addDays(last, 1));
       }
     } finally {
       // The days paid for are kept (those the exporter will look at), whether the run ended or was stopped.
@@ -224,7 +216,7 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
         onLevel: (level, levels) => io.stderr.write(`recording rules: level ${level} of ${levels} stored as blocks\n`),
       });
     }
-    io.stdout.write(`done: ${requests} Cost Explorer requests (${usd(requests)}); history until ${new Date(options.untilMs).toISOString()}\n`);
+    io.stdout.write(`done: ${requests} Cost Explorer requests (${usd(spentUsd)}); history until ${new Date(options.untilMs).toISOString()}\n`);
     return 0;
   } finally {
     client.destroy();

@@ -3,17 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import { SETTINGS, type Config } from '../config.js';
 import { flagOf } from '../settings/command-line.js';
 import { parseListenAddress } from '../settings/parse.js';
-import { COST_EXPLORER, CostExplorerSource, sourceOptions } from '../cost-explorer/client.js';
-import { Ledger } from '../cost-explorer/ledger.js';
 import { checkLedgerFile } from '../cost-explorer/ledger-file.js';
 import { ListenError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { HealthMetrics } from '../metrics/health.js';
-import { Collector } from '../pipeline/collector.js';
+import type { Collector } from '../pipeline/collector.js';
 import { buildApp } from '../server.js';
-import { sourcesFor } from '../sources/index.js';
 import { VERSION } from '../version.js';
 import { WebConfigReloader } from '../web/web-config-reloader.js';
+import { createCollector } from './collector.js';
 
 export interface Exporter {
   collector: Collector;
@@ -36,25 +34,14 @@ export async function startExporter(config: Config, logger: Logger, overrides: E
   await checkLedgerFile(config.ledger.file);
   const web = config.web.configFile === undefined ? undefined : new WebConfigReloader(config.web.configFile, logger);
   const health = new HealthMetrics(VERSION, { processMetrics: overrides.processMetrics ?? !config.web.disableExporterMetrics });
-  health.declareApi(COST_EXPLORER);
-  const source = new CostExplorerSource(sourceOptions(config, (request) => health.countRequest(request), overrides));
-  const collector = new Collector({
-    sources: sourcesFor(config, source, logger, overrides.clock),
-    ledger: new Ledger(config.ledger.maxDays),
-    health,
-    logger,
-    collection: config.collection,
-    refresh: config.refresh,
-    ledgerFile: config.ledger.file,
-    ...(overrides.clock ? { clock: overrides.clock } : {}),
-  });
+  const running = createCollector(config, { health, logger, clock: overrides.clock, target: overrides });
+  const collector = running.collector;
   const apps: FastifyInstance[] = [];
   const urls: string[] = [];
   const close = async (): Promise<void> => {
     web?.stop();
     await Promise.all(apps.map((app) => app.close()));
-    await collector.stop();
-    source.destroy();
+    await running.close();
   };
   try {
     for (const address of config.web.listenAddresses) {
@@ -73,7 +60,6 @@ export async function startExporter(config: Config, logger: Logger, overrides: E
   }
   logger.info({ urls, telemetryPath: config.web.telemetryPath, version: VERSION }, 'exporter listening');
   web?.start();
-  await collector.restore();
-  collector.start();
+  await running.start();
   return { collector, health, apps, urls, close };
 }

@@ -2,7 +2,9 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import { oneLine } from '../errors.js';
 import { checkWritable } from '../files.js';
+import type { Logger } from '../log.js';
 import { isDay } from '../time.js';
 import type { DayEntry, Ledger, LedgerRow } from './ledger.js';
 
@@ -77,4 +79,55 @@ export async function loadLedger(path: string, ledger: Ledger): Promise<number> 
   const entries = lines.map(parseEntry);
   ledger.commit(entries);
   return entries.length;
+}
+
+/**
+ * The ledger the Cost Explorer sources of a process share, and the file it is kept in (ledger.file):
+ * restored once at start, saved whenever it holds settled days the file lacks. A file that cannot be
+ * read or written costs a warning, never a refresh.
+ */
+export class LedgerStore {
+  readonly ledger: Ledger;
+  readonly #file: string | undefined;
+  readonly #logger: Logger;
+  #savedRevision = 0;
+  #saving: Promise<void> = Promise.resolve();
+
+  constructor(ledger: Ledger, file: string | undefined, logger: Logger) {
+    this.ledger = ledger;
+    this.#file = file;
+    this.#logger = logger;
+  }
+
+  /** Loads the settled days a previous run saved; a file that is not intact is ignored with a warning. */
+  async restore(): Promise<void> {
+    const file = this.#file;
+    if (!file) return;
+    try {
+      const days = await loadLedger(file, this.ledger);
+      this.#savedRevision = this.ledger.revision;
+      if (days > 0) this.#logger.info({ file, days }, 'restored settled days from the ledger file');
+    } catch (error) {
+      this.#logger.warn({ file, err: error }, `ignoring the ledger file, it will be rewritten: ${oneLine(error)}`);
+    }
+  }
+
+  /** Saves the settled days the file lacks; sources that save at the same time write one after the other. */
+  save(): Promise<void> {
+    this.#saving = this.#saving.then(() => this.#save());
+    return this.#saving;
+  }
+
+  async #save(): Promise<void> {
+    const file = this.#file;
+    const revision = this.ledger.revision;
+    if (!file || revision === this.#savedRevision) return;
+    try {
+      const days = await saveLedger(file, this.ledger);
+      this.#savedRevision = revision;
+      this.#logger.debug({ file, days }, 'saved the ledger file');
+    } catch (error) {
+      this.#logger.warn({ file, err: error }, `could not save the ledger file: ${oneLine(error)}`);
+    }
+  }
 }

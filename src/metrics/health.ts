@@ -3,8 +3,8 @@ import type { AwsApi, AwsRequest } from '../aws/requests.js';
 
 /** Names and help of the exporter's own families, for the live registry and for the backfilled history alike. */
 export const OWN = {
-  refreshSuccess: { name: 'bedrock_exporter_refresh_success', help: 'Whether the last refresh of every source succeeded (1) or not (0).' },
-  lastSuccess: { name: 'bedrock_exporter_last_refresh_success_timestamp_seconds', help: 'Unix time of the last refresh in which every source succeeded.' },
+  refreshSuccess: { name: 'bedrock_exporter_refresh_success', help: "Whether every source's latest refresh succeeded (1) or not (0)." },
+  lastSuccess: { name: 'bedrock_exporter_last_refresh_success_timestamp_seconds', help: "Unix time of the last refresh after which every source's latest refresh had succeeded." },
   unrecognized: { name: 'bedrock_exporter_unrecognized_usage_types', help: 'Distinct Bedrock usage types in the current data that no known grammar recognises (exported with kind="unknown").' },
   sourceSuccess: { name: 'bedrock_exporter_source_refresh_success', help: 'Whether the last refresh of each source succeeded (1) or failed (0); a failed source keeps serving its last good series.' },
   sourceLastSuccess: { name: 'bedrock_exporter_source_last_refresh_success_timestamp_seconds', help: 'Unix time of the last successful refresh of each source.' },
@@ -28,7 +28,7 @@ export class HealthMetrics {
     info.set({ version, nodejs: process.version }, 1);
     this.refreshSuccess = new Gauge({ ...OWN.refreshSuccess, registers });
     this.lastSuccess = new Gauge({ ...OWN.lastSuccess, registers });
-    this.refreshDuration = new Gauge({ name: 'bedrock_exporter_refresh_duration_seconds', help: 'How long the last refresh of every source took.', registers });
+    this.refreshDuration = new Gauge({ name: 'bedrock_exporter_refresh_duration_seconds', help: "How long the slowest source's latest refresh took.", registers });
     this.sourceSuccess = new Gauge({ ...OWN.sourceSuccess, labelNames: ['source'], registers });
     this.sourceLastSuccess = new Gauge({ ...OWN.sourceLastSuccess, labelNames: ['source'], registers });
     this.requests = new Counter({

@@ -1,27 +1,19 @@
-import type { Config } from '../config.js';
-import type { Ledger } from '../cost-explorer/ledger.js';
-import { loadLedger, saveLedger } from '../cost-explorer/ledger-file.js';
 import { oneLine } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { HealthMetrics } from '../metrics/health.js';
-import { buildSnapshot, type Snapshot } from './snapshot.js';
 import { Pacer } from '../pacer.js';
-import type { Contribution, Source } from '../sources/source.js';
-import { dayOf } from '../time.js';
-import { collect, windowOf } from './collect.js';
+import type { Contribution, RefreshTiming, Source } from '../sources/source.js';
 import { RefreshLoop, type RefreshStatus } from './loop.js';
+import { buildSnapshot, type Snapshot } from './snapshot.js';
 
 export interface CollectorOptions {
   sources: readonly Source[];
-  ledger: Ledger;
   health: HealthMetrics;
   logger: Logger;
-  collection: Pick<Config['collection'], 'lookbackDays' | 'settleDays' | 'accountBreakdown'>;
-  refresh: Config['refresh'];
+  /** The schedule of a source that brings none of its own. */
+  refresh: RefreshTiming;
   clock?: () => Date;
   random?: () => number;
-  /** Where settled days are kept across restarts (ledger.file). */
-  ledgerFile?: string | undefined;
 }
 
 export interface CollectorStatus extends RefreshStatus {
@@ -29,30 +21,45 @@ export interface CollectorStatus extends RefreshStatus {
   services: string[];
 }
 
+/** A source, its loop, and what it last gave. */
+interface Run {
+  source: Source;
+  loop: RefreshLoop;
+  contribution?: Contribution;
+  ok: boolean;
+  seconds: number;
+}
+
 /**
- * What `serve` runs in the background: every source refreshed on the loop's schedule, and the
- * snapshot swapped in whole. Readers see the previous snapshot until a refresh has finished; a source
- * that fails keeps its last good series in the new one, so it never blanks the others.
+ * What `serve` runs in the background: each source refreshed by a loop of its own, on its own
+ * schedule, and the snapshot rebuilt from every source's last good contribution whenever one of them
+ * succeeds. Readers see the previous snapshot until then; a source that fails or is slow keeps its
+ * last good series in the snapshot and never blanks or delays the others.
  */
 export class Collector {
   readonly #options: CollectorOptions;
   readonly #clock: () => Date;
-  readonly #loop: RefreshLoop;
-  readonly #contributions = new Map<string, Contribution>();
-  readonly #plans = new Map<string, string>();
-  #services: string[] = [];
+  readonly #runs: Run[];
   #snapshot: Snapshot | undefined;
-  #savedRevision = 0;
+  #rebuilding: Promise<void> = Promise.resolve();
 
   constructor(options: CollectorOptions) {
     this.#options = options;
     this.#clock = options.clock ?? (() => new Date());
-    this.#loop = new RefreshLoop({
-      timing: options.refresh,
-      run: (signal) => this.#refresh(signal),
-      onScheduled: (delayMs, failures) => options.logger.debug({ delayMs, failures }, 'next refresh scheduled'),
-      clock: this.#clock,
-      ...(options.random ? { random: options.random } : {}),
+    this.#runs = options.sources.map((source) => {
+      const run: Run = {
+        source,
+        ok: false,
+        seconds: 0,
+        loop: new RefreshLoop({
+          timing: source.timing ?? options.refresh,
+          run: (signal) => this.#refresh(run, signal),
+          onScheduled: (delayMs, failures) => options.logger.debug({ source: source.name, delayMs, failures }, 'next refresh scheduled'),
+          clock: this.#clock,
+          ...(options.random ? { random: options.random } : {}),
+        }),
+      };
+      return run;
     });
   }
 
@@ -60,98 +67,82 @@ export class Collector {
     return this.#snapshot;
   }
 
+  /** Every source's loop in one: the oldest success, the next refresh due, the first error. */
   get status(): CollectorStatus {
-    return { ...this.#loop.status, services: this.#services };
+    const statuses = this.#runs.map((run) => run.loop.status);
+    const times = (pick: (status: RefreshStatus) => Date | undefined) => statuses.map(pick).filter((time) => time !== undefined).sort((a, b) => a.getTime() - b.getTime());
+    const failing = this.#runs.find((run) => run.loop.status.lastError !== undefined);
+    const status: CollectorStatus = {
+      refreshing: statuses.some((s) => s.refreshing),
+      consecutiveFailures: Math.max(0, ...statuses.map((s) => s.consecutiveFailures)),
+      services: [...new Set(this.#runs.flatMap((run) => run.contribution?.services ?? []))],
+    };
+    const lastSuccess = times((s) => s.lastSuccessAt);
+    if (lastSuccess.length === statuses.length && statuses.length > 0) status.lastSuccessAt = lastSuccess[0]!;
+    const lastAttempt = times((s) => s.lastAttemptAt).at(-1);
+    if (lastAttempt) status.lastAttemptAt = lastAttempt;
+    const next = times((s) => s.nextRefreshAt)[0];
+    if (next) status.nextRefreshAt = next;
+    if (failing) status.lastError = this.#runs.length > 1 ? `${failing.source.name}: ${failing.loop.status.lastError}` : failing.loop.status.lastError!;
+    return status;
   }
 
-  /** Runs one refresh (or joins the one under way); resolves to whether every source succeeded, never rejects. */
-  refresh(): Promise<boolean> {
-    return this.#loop.refresh();
+  /** Refreshes every source once (or joins the refreshes under way); resolves to whether all succeeded, never rejects. */
+  async refresh(): Promise<boolean> {
+    const results = await Promise.all(this.#runs.map((run) => run.loop.refresh()));
+    return results.every(Boolean);
   }
 
+  /** Starts every source's loop; false when already started. */
   start(): boolean {
-    return this.#loop.start();
+    return this.#runs.map((run) => run.loop.start()).every(Boolean);
   }
 
-  /** Stops the loop, abandoning the refresh under way, and saves what it had read and not yet saved. */
+  /** Stops every loop, abandoning the refreshes under way. */
   async stop(): Promise<void> {
-    await this.#loop.stop();
-    await this.#persist();
+    await Promise.all(this.#runs.map((run) => run.loop.stop()));
+    await this.#rebuilding;
   }
 
-  /** Loads the settled days a previous run saved; a file that is not intact is ignored with a warning. */
-  async restore(): Promise<void> {
-    const { ledgerFile: file, ledger, logger } = this.#options;
-    if (!file) return;
-    try {
-      const days = await loadLedger(file, ledger);
-      this.#savedRevision = ledger.revision;
-      if (days > 0) logger.info({ file, days }, 'restored settled days from the ledger file');
-    } catch (error) {
-      logger.warn({ file, err: error }, `ignoring the ledger file, it will be rewritten: ${oneLine(error)}`);
-    }
-  }
-
-  /** Saves the ledger when it holds settled days the file lacks, even from a refresh that failed part-way. */
-  async #persist(): Promise<void> {
-    const { ledgerFile: file, ledger, logger } = this.#options;
-    const revision = ledger.revision;
-    if (!file || revision === this.#savedRevision) return;
-    try {
-      const days = await saveLedger(file, ledger);
-      this.#savedRevision = revision;
-      logger.debug({ file, days }, 'saved the ledger file');
-    } catch (error) {
-      logger.warn({ file, err: error }, `could not save the ledger file: ${oneLine(error)}`);
-    }
-  }
-
-  async #refresh(signal: AbortSignal): Promise<void> {
-    const { sources, ledger, health, logger, collection } = this.#options;
+  async #refresh(run: Run, signal: AbortSignal): Promise<void> {
+    const { health, logger } = this.#options;
+    const source = run.source.name;
     const started = performance.now();
-    const today = dayOf(this.#clock());
-    const outcomes = await collect(sources, windowOf(today, collection.lookbackDays), ledger, {
-      today,
-      settleDays: collection.settleDays,
-      signal,
-      onPlan: (source, plan) => {
-        if (this.#plans.get(source.name) === plan.description) return;
-        this.#plans.set(source.name, plan.description);
-        logger.info(
-          { source: source.name, queries: plan.queries.length, plan: plan.description, accountBreakdown: collection.accountBreakdown },
-          `query plan: ${plan.queries.length} GetCostAndUsage queries per refresh (one paid request per page; settled days are not read again)`,
-        );
-      },
-    });
     const pacer = new Pacer();
-    const failures: unknown[] = [];
-    for (const outcome of outcomes) {
-      const source = outcome.source.name;
-      if (!outcome.ok) {
-        failures.push(outcome.error);
-        health.sourceSuccess.set({ source }, 0);
-        logger.error({ err: outcome.error, source, failures: this.#loop.status.consecutiveFailures + 1 }, `refresh failed, keeping the last good snapshot: ${oneLine(outcome.error)}`);
-        continue;
-      }
-      this.#contributions.set(source, await outcome.source.contribute(today, outcome.entries, pacer));
-      this.#services = outcome.plan.services;
+    try {
+      run.contribution = await run.source.refresh({ now: this.#clock(), signal, pacer });
+      run.ok = true;
       health.sourceSuccess.set({ source }, 1);
       health.sourceLastSuccess.set({ source }, this.#clock().getTime() / 1000);
+      await this.#rebuild(pacer);
+    } catch (error) {
+      run.ok = false;
+      health.sourceSuccess.set({ source }, 0);
+      logger.error({ err: error, source, failures: run.loop.status.consecutiveFailures + 1 }, `refresh failed, keeping the last good series: ${oneLine(error)}`);
+      throw error;
+    } finally {
+      run.seconds = (performance.now() - started) / 1000;
+      this.#overall();
     }
-    const seconds = (performance.now() - started) / 1000;
-    health.refreshDuration.set(seconds);
-    if (failures.length < outcomes.length) {
-      const snapshot = await buildSnapshot(sources.flatMap((source) => this.#contributions.get(source.name) ?? []), pacer);
+    logger.info({ source, seconds: Number(run.seconds.toFixed(3)), series: this.#snapshot?.series }, 'refresh succeeded');
+  }
+
+  /** One snapshot from every source's last good contribution; rebuilds run one after another, in the order of the refreshes. */
+  #rebuild(pacer: Pacer): Promise<void> {
+    this.#rebuilding = this.#rebuilding.then(async () => {
+      const snapshot = await buildSnapshot(this.#runs.flatMap((run) => run.contribution ?? []), pacer);
       this.#snapshot = snapshot;
-      health.unrecognized.set(snapshot.unrecognized.size);
-    }
-    await this.#persist();
-    if (failures.length > 0) {
-      health.refreshSuccess.set(0);
-      throw failures[0];
-    }
-    health.refreshSuccess.set(1);
-    health.lastSuccess.set(this.#clock().getTime() / 1000);
-    logger.info({ seconds: Number(seconds.toFixed(3)), series: this.#snapshot?.series, today }, 'refresh succeeded');
+      this.#options.health.unrecognized.set(snapshot.unrecognized.size);
+    });
+    return this.#rebuilding;
+  }
+
+  /** The exporter's own refresh series: every source's latest refresh succeeded, and how long the slowest took. */
+  #overall(): void {
+    const { health } = this.#options;
+    health.refreshDuration.set(Math.max(...this.#runs.map((run) => run.seconds)));
+    const ok = this.#runs.every((run) => run.ok);
+    health.refreshSuccess.set(ok ? 1 : 0);
+    if (ok) health.lastSuccess.set(this.#clock().getTime() / 1000);
   }
 }

@@ -1,17 +1,9 @@
 import { oneLine } from '../errors.js';
+import type { RefreshTiming } from '../sources/source.js';
 
 // The background refresh of a source of data, as yet-another-cloudwatch-exporter does it: refresh at
 // once, then every interval with jitter, sooner with backoff after a failure; never two at once; a
 // deadline per refresh; and the status a person reads on the landing page.
-
-export interface LoopTiming {
-  intervalMs: number;
-  /** Spread of the interval, a fraction: 0.1 is +-10%. */
-  jitter: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  timeoutMs: number;
-}
 
 export interface RefreshStatus {
   refreshing: boolean;
@@ -29,7 +21,7 @@ export function backoffDelay(failures: number, baseMs: number, maxMs: number, ra
 }
 
 export interface RefreshLoopOptions {
-  timing: LoopTiming;
+  timing: RefreshTiming;
   /** One refresh; throws when it did not fully succeed. */
   run: (signal: AbortSignal) => Promise<void>;
   onScheduled?: (delayMs: number, failures: number) => void;

@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Pacer } from '../pacer.js';
 import type { Contribution } from '../sources/source.js';
-import type { Summary } from '../sources/usage-type/aggregate.js';
+import type { Summary } from '../sources/summary.js';
 import { renderSlices } from '../metrics/exposition.js';
 
 const gzipAsync = promisify(gzip);
@@ -37,7 +37,7 @@ export async function buildSnapshot(contributions: readonly Contribution[], pace
     body,
     gzipped: await gzipAsync(body),
     summary: contributions.find((contribution) => contribution.summary)?.summary,
-    unrecognized: new Set(contributions.flatMap((contribution) => [...contribution.unrecognized])),
+    unrecognized: new Set(contributions.flatMap((contribution) => [...(contribution.unrecognized ?? [])])),
     series: families.reduce((count, f) => count + f.series.size, 0),
   };
 }

@@ -1,50 +1,78 @@
-import type { DecodedBucket } from '../cost-explorer/decode.js';
-import type { DayEntry } from '../cost-explorer/ledger.js';
-import type { Pacer } from '../pacer.js';
-import type { Day } from '../time.js';
 import type { Family } from '../metrics/series.js';
-import type { Summary } from './usage-type/aggregate.js';
+import type { Pacer } from '../pacer.js';
+import type { Day, DayRange } from '../time.js';
+import type { Summary } from './summary.js';
 
-// A source is one way of reading Bedrock usage: it plans its queries, reads them day by day (through
-// the shared request accounting of its client, into the shared ledger), and turns the ledger's
-// entries into series. The pipeline (src/pipeline/) runs every source the same way for `serve` and
-// `backfill`; adding one touches neither the loop, nor the HTTP layer, nor the other sources.
+// A source is one way of reading Bedrock usage, on its own schedule: a refresh returns everything it
+// contributes, and what it must remember between refreshes (a ledger of settled days, a window of
+// minutes) stays with it. The collector (src/pipeline/) runs every source behind this interface;
+// adding one touches neither the loop, nor the snapshot, nor the HTTP layer, nor the other sources.
 
-/** Days [start, end). */
-export interface DayRange {
-  start: Day;
-  end: Day;
-}
-
-/** One query whose daily answers the ledger keeps under `key`; every page it reads is a paid request. */
-export interface SourceQuery {
-  key: string;
-  /** Who is read, for progress lines ("Amazon Bedrock", "3 services"). */
-  label: string;
-  read(start: Day, end: Day, signal?: AbortSignal): Promise<DecodedBucket[]>;
-}
-
-export interface SourcePlan {
-  queries: SourceQuery[];
-  /** The queries in one line, for the log and `backfill --dry-run`; the same text for the same plan. */
-  description: string;
-  /** The Bedrock services the plan covers, for the status page. */
-  services: string[];
+/** When a source refreshes: at once, then every interval with jitter, sooner with backoff after a failure. */
+export interface RefreshTiming {
+  intervalMs: number;
+  /** Spread of the interval, a fraction: 0.1 is +-10%. */
+  jitter: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Deadline of one refresh. */
+  timeoutMs: number;
 }
 
 export interface Contribution {
+  /** Its series; a family's name belongs to one source. */
   families: Family[];
-  /** Distinct `service|usage type` pairs that no grammar recognised. */
-  unrecognized: ReadonlySet<string>;
-  /** What the landing page shows without Grafana; from the source that sees the whole bill. */
+  /** What it read but could not interpret (`service|usage type`), counted in the exporter's health. */
+  unrecognized?: ReadonlySet<string>;
+  /** What the landing page shows; from the source that sees the whole bill. */
   summary?: Summary;
+  /** The Bedrock services it read, for the landing page. */
+  services?: readonly string[];
+}
+
+export interface RefreshContext {
+  now: Date;
+  /** Aborted at the deadline or when the exporter stops. */
+  signal: AbortSignal;
+  /** Long computations pause on it so scrapes are never stalled. */
+  pacer: Pacer;
 }
 
 export interface Source {
   /** The `source` label of its health series. */
   readonly name: string;
-  /** What to read for the days of `range` (service discovery may send requests). */
-  plan(range: DayRange, signal?: AbortSignal): Promise<SourcePlan>;
-  /** Its series as the exporter serves them on `today`, from the ledger entries of the days that day shows. */
-  contribute(today: Day, entries: Iterable<DayEntry>, pacer?: Pacer): Promise<Contribution>;
+  /** Its own schedule; the exporter's refresh settings when left out. */
+  readonly timing?: RefreshTiming;
+  /** Everything it contributes now; throws when it cannot, and its last good contribution is served. */
+  refresh(context: RefreshContext): Promise<Contribution>;
+  /** How it would have contributed on past days, for `backfill`; sources without a history are left out. */
+  readonly history?: History;
+}
+
+export interface History {
+  /** What writing days [start, end) takes (planning may send requests). */
+  plan(range: DayRange, context: { today: Day; signal?: AbortSignal }): Promise<HistoryPlan>;
+}
+
+export interface HistoryPlan {
+  /** The queries in one line, for `backfill --dry-run`. */
+  description: string;
+  services: readonly string[];
+  /** Paid reads still to make, each over days [start, end); a day is written after the reads that cover it. */
+  reads: HistoryRead[];
+  /** What it contributed at the start of `day` and at its end, from what its reads gave. */
+  contributeOn(day: Day): Promise<{ atStart: Contribution; atEnd: Contribution }>;
+  /** No day before `day` will be written again: what only those days needed may be dropped. */
+  forgetBefore(day: Day): void;
+}
+
+export interface HistoryRead {
+  /** Who is read, for progress lines ("Amazon Bedrock", "3 services"). */
+  label: string;
+  start: Day;
+  end: Day;
+  /** The least it costs (one page). */
+  priceUsd: number;
+  /** Reads and keeps the answer; resolves to the rows it gave. */
+  run(signal?: AbortSignal): Promise<number>;
 }

@@ -1,6 +1,6 @@
 import type { CollectorStatus as RefreshStatus } from '../pipeline/collector.js';
 import type { Snapshot } from '../pipeline/snapshot.js';
-import type { Summary, Totals } from '../sources/usage-type/aggregate.js';
+import type { Summary, Totals } from '../sources/summary.js';
 import { monthStart } from '../time.js';
 import { chartLegend, dailyTokenSeries, PALETTE, stackedBarChart } from './chart.js';
 import { compact, count, escapeHtml, longDay, modelName, regionName, share, shortDay, usd, utcTime } from './format.js';

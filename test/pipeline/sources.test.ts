@@ -1,107 +1,143 @@
-// Sources as plug-ins: the collector runs any source behind the one interface, gives each its own
-// health series, and a source that fails keeps its last good series without touching the others.
+// Sources as plug-ins. The source below reads by the minute, as a CloudWatch source will: it refreshes
+// on a schedule of its own, keeps a window of minutes that arrive late and are revised, and serves a
+// counter that resets at midnight UTC. It lives in this file only: the loop, collector, snapshot and
+// HTTP layer run it beside the real Cost Explorer source without knowing it, and neither one can
+// blank or delay the other.
 import t, { type Test } from 'tap';
 import { loadConfig } from '../../src/config.js';
-import { CostExplorerSource, type CostSource } from '../../src/cost-explorer/client.js';
-import type { DecodedBucket } from '../../src/cost-explorer/decode.js';
+import { COST_EXPLORER, CostExplorerSource, sourceOptions, type CostSource } from '../../src/cost-explorer/client.js';
 import { Ledger } from '../../src/cost-explorer/ledger.js';
+import { LedgerStore } from '../../src/cost-explorer/ledger-file.js';
 import { generateDataset } from '../../src/emulator/dataset.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { HealthMetrics } from '../../src/metrics/health.js';
 import { Collector } from '../../src/pipeline/collector.js';
 import { family, set } from '../../src/metrics/series.js';
-import type { Source } from '../../src/sources/source.js';
+import type { RefreshContext, Source } from '../../src/sources/source.js';
 import { sourcesFor } from '../../src/sources/index.js';
-import { addDays, dayOf, eachDay, type Day } from '../../src/time.js';
+import { dayOf, dayStartMs } from '../../src/time.js';
 import { landingPage } from '../../src/web/landing.js';
 import { parseExposition } from '../helpers/exposition.js';
+import { until } from '../helpers/rig.js';
 import { silentLogger } from '../helpers/stack.js';
 
-const NOW = new Date('2026-11-20T12:00:00Z');
+const MINUTE = 60_000;
 
-/** A source of its own: one query whose answer a test can make fail; it counts the rows it was given. */
-function countingSource(name: string) {
-  const state = { failing: false, reads: [] as string[] };
-  const source: Source = {
-    name,
-    plan: async () => ({
-      services: [],
-      description: `${name} by day`,
-      queries: [{
-        key: `${name}:days`,
-        label: name,
-        read: async (start: Day, end: Day): Promise<DecodedBucket[]> => {
-          if (state.failing) throw new Error(`${name} is down`);
-          state.reads.push(`${start}..${end}`);
-          return eachDay(start, end).map((day) => ({ day, estimated: false, rows: [{ account: '', service: name, usageType: 'x', cost: 1, quantity: 1, unit: 'n' }] }));
-        },
-      }],
-    }),
-    contribute: async (_today, entries) => {
-      const rows = family(`test_${name}_rows`, 'Rows the source was given.');
-      set(rows, [], [...entries].reduce((n, entry) => n + entry.rows.length, 0));
-      return { families: [rows], unrecognized: new Set() };
-    },
-  };
-  return { source, state };
-}
+/**
+ * Tokens per minute from an upstream that publishes each minute late and may revise it: every refresh
+ * re-reads the last few minutes, a minute counts once with its latest value, and the counter holds the
+ * minutes since 00:00 UTC, so it resets at midnight.
+ */
+class MinuteSource implements Source {
+  readonly name = 'test_minutes';
+  readonly timing = { intervalMs: 5, jitter: 0, retryBaseMs: 5, retryMaxMs: 5, timeoutMs: 1000 };
+  readonly #minutes = new Map<number, number>();
+  readonly #upstream: (minute: number) => number;
+  refreshes = 0;
+  failing = false;
 
-async function setup(t: Test, client?: CostSource) {
-  const { config } = loadConfig(['--collection.settle-days=1'], {});
-  const health = new HealthMetrics('test', { processMetrics: false });
-  let real = client;
-  if (!real) {
-    const emulator = await startEmulator({ dataset: generateDataset({ seed: 5, size: 'tiny', today: dayOf(NOW) }), clock: () => NOW });
-    t.teardown(() => emulator.close());
-    const ce = new CostExplorerSource({ region: 'us-east-1', maxAttempts: 1, requestTimeoutMs: 5000, maxPages: 10, endpoint: emulator.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, onRequest: (request) => health.countRequest(request) });
-    t.teardown(() => ce.destroy());
-    real = ce;
+  constructor(upstream: (minute: number) => number) {
+    this.#upstream = upstream;
   }
-  const extra = countingSource('extra');
-  const sources = [...sourcesFor(config, real, silentLogger(), () => NOW), extra.source];
-  const collector = new Collector({ sources, ledger: new Ledger(100), health, logger: silentLogger(), collection: config.collection, refresh: config.refresh, clock: () => NOW });
-  const metrics = async () => parseExposition(`${collector.snapshot?.text ?? ''}${await health.registry.metrics()}`);
-  const value = async (name: string, labels: Record<string, string> = {}) =>
-    (await metrics()).find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
-  return { collector, extra, value, metrics };
+
+  async refresh({ now }: RefreshContext) {
+    this.refreshes += 1;
+    if (this.failing) throw new Error('the minutes are down');
+    const latest = Math.floor(now.getTime() / MINUTE) * MINUTE - MINUTE;
+    for (let minute = latest - 4 * MINUTE; minute <= latest; minute += MINUTE) this.#minutes.set(minute, this.#upstream(minute));
+    const midnight = dayStartMs(dayOf(now));
+    for (const minute of this.#minutes.keys()) if (minute < midnight) this.#minutes.delete(minute);
+    const tokens = family('test_live_tokens_total', 'Tokens since 00:00 UTC today.', 'counter');
+    set(tokens, [['region', 'us-east-1']], [...this.#minutes.values()].reduce((a, b) => a + b, 0));
+    const through = family('test_live_data_timestamp_seconds', 'End of the latest minute included.');
+    set(through, [], (latest + MINUTE) / 1000);
+    return { families: [tokens, through] };
+  }
 }
 
-t.test('every source adds its series and has its own health series', async (t) => {
-  const { collector, extra, value } = await setup(t);
-  t.ok(await collector.refresh());
-  t.ok((await value('bedrock_cost_usd_month_to_date'))! > 0, 'the usage-type source\'s series');
-  const days = eachDay('2026-11-01', addDays(dayOf(NOW), 1)).length;
-  t.equal(await value('test_extra_rows'), days, 'the other source got its entries for every day of the window');
-  t.equal(await value('bedrock_exporter_source_refresh_success', { source: 'cost_explorer_usage_type' }), 1);
-  t.equal(await value('bedrock_exporter_source_refresh_success', { source: 'extra' }), 1);
-  t.equal(await value('bedrock_exporter_source_last_refresh_success_timestamp_seconds', { source: 'extra' }), NOW.getTime() / 1000);
-  t.equal(await value('bedrock_exporter_refresh_success'), 1);
+async function setup(t: Test, options: { now: string; client?: CostSource; upstream?: (minute: number) => number }) {
+  const clock = { now: new Date(options.now) };
+  const { config } = loadConfig(['--refresh.retry-base=10m', '--refresh.retry-max=10m'], {});
+  const health = new HealthMetrics('test', { processMetrics: false });
+  health.declareApi(COST_EXPLORER);
+  const emulator = await startEmulator({ dataset: generateDataset({ seed: 5, size: 'tiny', today: dayOf(clock.now) }), clock: () => clock.now });
+  t.teardown(() => emulator.close());
+  const real = new CostExplorerSource(sourceOptions({ ...config, aws: { ...config.aws, maxAttempts: 1 } }, (request) => health.countRequest(request), {
+    endpoint: emulator.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  }));
+  t.teardown(() => real.destroy());
+  const client = options.client ?? real;
+  const logger = silentLogger();
+  const minutes = new MinuteSource(options.upstream ?? (() => 10));
+  const sources = [...sourcesFor(config, { client, store: new LedgerStore(new Ledger(100), undefined, logger), logger, clock: () => clock.now }), minutes];
+  const collector = new Collector({ sources, health, logger, refresh: config.refresh, clock: () => clock.now });
+  t.teardown(() => collector.stop());
+  const value = async (name: string, labels: Record<string, string> = {}) =>
+    parseExposition(`${collector.snapshot?.text ?? ''}${await health.registry.metrics()}`).find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+  return { clock, collector, minutes, emulator, value };
+}
 
-  await collector.refresh();
-  t.same(extra.state.reads, [`2026-11-01..${addDays(dayOf(NOW), 1)}`, `${dayOf(NOW)}..${addDays(dayOf(NOW), 1)}`], "only today is read again: the settled days come from the ledger, as for any source");
+t.test('each source refreshes on its own schedule and adds its series and health series', async (t) => {
+  const { collector, minutes, emulator, value } = await setup(t, { now: '2026-11-20T12:00:30Z' });
+  collector.start();
+  t.ok(await until(() => minutes.refreshes >= 5 && collector.status.lastSuccessAt !== undefined, 10_000), 'the minute source refreshed again and again');
+  t.equal(emulator.stats().requests.GetDimensionValues, 1, 'while the Cost Explorer source, due every 4 hours, refreshed once');
+  t.ok((await value('bedrock_cost_usd_month_to_date'))! > 0, "the usage-type source's series");
+  t.equal(await value('test_live_tokens_total', { region: 'us-east-1' }), 50, "the minute source's: five minutes of 10 tokens, each counted once");
+  t.match(collector.snapshot!.text, /# TYPE test_live_tokens_total counter\n/);
+  t.equal(await value('bedrock_exporter_source_refresh_success', { source: 'cost_explorer_usage_type' }), 1);
+  t.equal(await value('bedrock_exporter_source_refresh_success', { source: 'test_minutes' }), 1);
+  t.equal(await value('bedrock_exporter_refresh_success'), 1);
+  t.ok(collector.status.services.includes('Amazon Bedrock'), 'the status page lists the services read');
+});
+
+t.test('minutes revised late count once, and the counter resets at midnight UTC', async (t) => {
+  const published = new Map<number, number>();
+  const { clock, collector, value } = await setup(t, { now: '2026-11-20T23:58:30Z', upstream: (minute) => published.get(minute) ?? 10 });
+  t.ok(await collector.refresh());
+  t.equal(await value('test_live_tokens_total'), 50, '23:52 to 23:56');
+  published.set(Date.parse('2026-11-20T23:55:00Z'), 30);
+  clock.now = new Date('2026-11-20T23:59:30Z');
+  t.ok(await collector.refresh());
+  t.equal(await value('test_live_tokens_total'), 80, 'one more minute, and 23:55 revised from 10 to 30');
+  clock.now = new Date('2026-11-21T00:02:30Z');
+  t.ok(await collector.refresh());
+  t.equal(await value('test_live_tokens_total'), 20, 'after midnight only 00:00 and 00:01 count: the counter reset');
+  t.equal(await value('test_live_data_timestamp_seconds'), Date.parse('2026-11-21T00:02:00Z') / 1000);
+});
+
+t.test('a hanging source never delays another', async (t) => {
+  const { collector, minutes, emulator, value } = await setup(t, { now: '2026-11-20T12:00:30Z' });
+  emulator.faults.add({ fault: 'hang' });
+  collector.start();
+  t.ok(await until(() => minutes.refreshes >= 3 && collector.snapshot !== undefined, 10_000), 'the minute source is served');
+  t.ok(collector.status.refreshing, 'while Cost Explorer has not answered');
+  t.equal(await value('test_live_tokens_total'), 50);
+  t.equal(await value('bedrock_cost_usd_month_to_date'), undefined);
+  t.equal(await value('bedrock_exporter_refresh_success'), 0, 'not every source has succeeded yet');
 });
 
 t.test('a failing source keeps its last good series and never blanks another', async (t) => {
-  const { collector, extra, value } = await setup(t);
+  const { collector, minutes, value } = await setup(t, { now: '2026-11-20T12:00:30Z' });
   t.ok(await collector.refresh());
   const cost = await value('bedrock_cost_usd_month_to_date');
-  extra.state.failing = true;
+  minutes.failing = true;
   t.notOk(await collector.refresh(), 'the refresh as a whole did not succeed');
-  t.equal(collector.status.lastError, 'extra is down');
-  t.equal(await value('bedrock_exporter_source_refresh_success', { source: 'extra' }), 0);
+  t.equal(collector.status.lastError, 'test_minutes: the minutes are down', 'the status says which source failed');
+  t.equal(await value('bedrock_exporter_source_refresh_success', { source: 'test_minutes' }), 0);
   t.equal(await value('bedrock_exporter_source_refresh_success', { source: 'cost_explorer_usage_type' }), 1, 'the other source is healthy');
   t.equal(await value('bedrock_exporter_refresh_success'), 0);
-  t.ok((await value('test_extra_rows'))! > 0, 'the failed source\'s last good series are still served');
-  t.equal(await value('bedrock_cost_usd_month_to_date'), cost, 'and the other source\'s series too');
+  t.equal(await value('test_live_tokens_total'), 50, "the failed source's last good series are still served");
+  t.equal(await value('bedrock_cost_usd_month_to_date'), cost, "and the other source's series too");
 });
 
 t.test('when the bill-wide source fails from the start, the others are served and the page says so', async (t) => {
   const down: CostSource = { discoverServices: () => Promise.reject(new Error('Cost Explorer is down')), fetchDaily: () => Promise.reject(new Error('unused')) };
-  const { collector, value } = await setup(t, down);
+  const { collector, value } = await setup(t, { now: '2026-11-20T12:00:30Z', client: down });
   t.notOk(await collector.refresh());
   t.ok(collector.snapshot, 'ready with what the other source gave');
   t.equal(await value('bedrock_cost_usd_month_to_date'), undefined);
-  t.ok((await value('test_extra_rows'))! > 0);
+  t.equal(await value('test_live_tokens_total'), 50);
   const page = landingPage({ version: 'test', telemetryPath: '/metrics', status: collector.status, snapshot: collector.snapshot });
   t.match(page, /The overview appears after the first successful refresh/);
   t.match(page, /Cost Explorer is down/);

@@ -10,7 +10,7 @@ import { isCredentialsRefused } from '../../src/aws/errors.js';
 import { isThrottling } from '../../src/aws/requests.js';
 import type { CostSource } from '../../src/cost-explorer/client.js';
 import { Ledger } from '../../src/cost-explorer/ledger.js';
-import { loadLedger } from '../../src/cost-explorer/ledger-file.js';
+import { LedgerStore, loadLedger } from '../../src/cost-explorer/ledger-file.js';
 import { HealthMetrics } from '../../src/metrics/health.js';
 import { sourcesFor } from '../../src/sources/index.js';
 import { addDays, dayOf, eachDay } from '../../src/time.js';
@@ -100,7 +100,7 @@ t.test('stopping mid-refresh saves the settled days already read', async (t) => 
   const { logger } = capturingLogger('info');
   const ledger = new Ledger(100);
   const health = new HealthMetrics('test', { processMetrics: false });
-  const collector = new Collector({ sources: sourcesFor(config, source, logger), ledger, health, logger, collection: config.collection, refresh: config.refresh, ledgerFile: file });
+  const collector = new Collector({ sources: sourcesFor(config, { client: source, store: new LedgerStore(ledger, file, logger), logger }), health, logger, refresh: config.refresh });
   const pending = collector.refresh();
   t.ok(await until(() => reading, 5_000), 'the second read is under way');
   await collector.stop();
@@ -121,7 +121,7 @@ t.test('a source that throws anything at all fails the refresh and nothing else'
   };
   const health = new HealthMetrics('test', { processMetrics: false });
   const { logger } = capturingLogger('info');
-  const collector = new Collector({ sources: sourcesFor(config, source, logger), ledger: new Ledger(10), health, logger, collection: config.collection, refresh: config.refresh });
+  const collector = new Collector({ sources: sourcesFor(config, { client: source, store: new LedgerStore(new Ledger(10), undefined, logger), logger }), health, logger, refresh: config.refresh });
   const errors: string[] = [];
   for (let i = 0; i < 5; i++) {
     t.notOk(await collector.refresh());

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { chromium, type Page } from 'playwright-core';
 import t from 'tap';
-import type { Summary } from '../../src/sources/usage-type/aggregate.js';
+import type { Summary } from '../../src/sources/summary.js';
 import { compact, modelName, regionName, shortDay } from '../../src/web/format.js';
 import { CHART_MODELS, TABLE_ROWS } from '../../src/web/landing.js';
 import { startStack } from '../helpers/stack.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import type { Snapshot } from '../../src/pipeline/snapshot.js';
 import type { CollectorStatus as RefreshStatus } from '../../src/pipeline/collector.js';
-import type { Summary, Totals } from '../../src/sources/usage-type/aggregate.js';
+import type { Summary, Totals } from '../../src/sources/summary.js';
 import { addDays, eachDay, type Day } from '../../src/time.js';
 import { chartLegend, dailyTokenSeries, niceTicks, OTHER_COLOR, PALETTE, stackedBarChart, type DailyChart } from '../../src/web/chart.js';
 import { compact, count, escapeHtml, longDay, modelName, regionName, share, shortDay, usd, utcTime } from '../../src/web/format.js';

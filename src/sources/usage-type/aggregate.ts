@@ -4,34 +4,10 @@ import type { DayEntry, LedgerRow } from '../../cost-explorer/ledger.js';
 import { Pacer } from '../../pacer.js';
 import { addDays, dayStartMs, monthStart, type Day } from '../../time.js';
 import { family, renderLabels, set, type Family } from '../../metrics/series.js';
+import type { Summary, Totals } from '../summary.js';
 
 // From the ledger's daily rows grouped by usage type to the gauges of the contract (README, "Metrics").
 // Pure: the same entries and day always give the same families.
-
-export interface Totals {
-  cost: number;
-  tokens: number;
-  /** The spend on tokens (kind="tokens"): what a cost per million tokens divides, as the recording rule does. */
-  tokenCost: number;
-}
-
-/** What the landing page shows without Grafana. */
-export interface Summary {
-  today: Day;
-  dataDay: Day;
-  monthToDate: Totals;
-  daily: Totals;
-  /** Month to date, by model ('' for usage without a model). */
-  byModel: Map<string, Totals>;
-  byRegion: Map<string, Totals>;
-  /** Month to date, by account id ('' when the account breakdown is off). */
-  byAccount: Map<string, Totals>;
-  /** Account id -> name, where Cost Explorer gave one. */
-  accountNames: Map<string, string>;
-  /** Tokens per day and model over every day the ledger holds in the window. */
-  tokensByDay: Map<Day, Map<string, number>>;
-  estimated: { daily: boolean; monthToDate: boolean };
-}
 
 const WINDOWS = ['daily', 'month_to_date'] as const;
 type Window = (typeof WINDOWS)[number];

@@ -3,33 +3,33 @@ import type { CostSource } from '../../cost-explorer/client.js';
 import type { ServiceDiscovery } from '../../cost-explorer/discovery.js';
 import type { DayEntry } from '../../cost-explorer/ledger.js';
 import { describePlan, planQueries } from '../../cost-explorer/plan.js';
-import type { Logger } from '../../log.js';
 import { Pacer } from '../../pacer.js';
-import type { Day } from '../../time.js';
+import type { Day, DayRange } from '../../time.js';
 import { ISSUES_URL } from '../../version.js';
-import type { Contribution, DayRange, Source, SourcePlan } from '../source.js';
+import { DailySource, type DailyOptions, type DailyPlan } from '../daily.js';
+import type { Contribution } from '../source.js';
 import { aggregate } from './aggregate.js';
 
-export interface UsageTypeSourceOptions {
+export interface UsageTypeSourceOptions extends DailyOptions {
   client: Pick<CostSource, 'fetchDaily'>;
   /** The Bedrock services to read, shared with the process' other Cost Explorer sources. */
   discovery: Pick<ServiceDiscovery, 'services'>;
-  logger: Logger;
   accountBreakdown: boolean;
 }
 
 /** Cost Explorer by usage type (and account): the bill-wide source the base families come from. */
-export class UsageTypeSource implements Source {
+export class UsageTypeSource extends DailySource {
   readonly name = 'cost_explorer_usage_type';
   readonly #options: UsageTypeSourceOptions;
   readonly #classify = memoizedClassifier();
   readonly #reportedUnknown = new Set<string>();
 
   constructor(options: UsageTypeSourceOptions) {
+    super(options);
     this.#options = options;
   }
 
-  async plan(range: DayRange, signal?: AbortSignal): Promise<SourcePlan> {
+  async plan(range: DayRange, signal?: AbortSignal): Promise<DailyPlan> {
     const { client, discovery, accountBreakdown } = this.#options;
     const services = await discovery.services(range.start, range.end, signal);
     const planned = planQueries(services, accountBreakdown);

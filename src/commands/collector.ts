@@ -1,0 +1,55 @@
+import type { Config } from '../config.js';
+import { COST_EXPLORER, CostExplorerSource, sourceOptions, type CostSource } from '../cost-explorer/client.js';
+import { Ledger } from '../cost-explorer/ledger.js';
+import { LedgerStore } from '../cost-explorer/ledger-file.js';
+import type { Logger } from '../log.js';
+import type { HealthMetrics } from '../metrics/health.js';
+import { Collector } from '../pipeline/collector.js';
+import { sourcesFor } from '../sources/index.js';
+
+export interface CollectorParts {
+  health: HealthMetrics;
+  logger: Logger;
+  clock?: (() => Date) | undefined;
+  /** Tests fix the jitter. */
+  random?: () => number;
+  /** Tests and the demo point the client at the emulator. */
+  target?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
+  /** Stands between the sources and the client (the benchmarks count its reads). */
+  wrap?: (client: CostSource) => CostSource;
+}
+
+export interface RunningCollector {
+  collector: Collector;
+  /** Restores the ledger file, then starts every source's loop. */
+  start(): Promise<void>;
+  /** Stops the loops, saves what was read and not yet saved, and closes the client. */
+  close(): Promise<void>;
+}
+
+/** The collector a configuration describes, over a Cost Explorer client whose requests `health` counts. */
+export function createCollector(config: Config, { health, logger, clock, random, target, wrap }: CollectorParts): RunningCollector {
+  health.declareApi(COST_EXPLORER);
+  const client = new CostExplorerSource(sourceOptions(config, (request) => health.countRequest(request), target));
+  const store = new LedgerStore(new Ledger(config.ledger.maxDays), config.ledger.file, logger);
+  const collector = new Collector({
+    sources: sourcesFor(config, { client: wrap ? wrap(client) : client, store, logger, ...(clock ? { clock } : {}) }),
+    health,
+    logger,
+    refresh: config.refresh,
+    ...(clock ? { clock } : {}),
+    ...(random ? { random } : {}),
+  });
+  return {
+    collector,
+    async start() {
+      await store.restore();
+      collector.start();
+    },
+    async close() {
+      await collector.stop();
+      await store.save();
+      client.destroy();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Day } from '../time.js';
+
+// What the landing page shows without Grafana, as plain figures: the source that sees the whole bill
+// fills it in, the web layer renders it, and neither knows how the other works.
+
+export interface Totals {
+  cost: number;
+  tokens: number;
+  /** The spend on tokens (kind="tokens"): what a cost per million tokens divides, as the recording rule does. */
+  tokenCost: number;
+}
+
+/** What the landing page shows without Grafana. */
+export interface Summary {
+  today: Day;
+  dataDay: Day;
+  monthToDate: Totals;
+  daily: Totals;
+  /** Month to date, by model ('' for usage without a model). */
+  byModel: Map<string, Totals>;
+  byRegion: Map<string, Totals>;
+  /** Month to date, by account id ('' when the account breakdown is off). */
+  byAccount: Map<string, Totals>;
+  /** Account id -> name, where Cost Explorer gave one. */
+  accountNames: Map<string, string>;
+  /** Tokens per day and model over every day the ledger holds in the window. */
+  tokensByDay: Map<Day, Map<string, number>>;
+  estimated: { daily: boolean; monthToDate: boolean };
+}
