@@ -153,7 +153,7 @@ export class CostExplorerSource implements CostSource {
             Granularity: 'DAILY',
             Metrics: ['UnblendedCost', 'UsageQuantity'],
             Filter: filter,
-            GroupBy: query.groupBy.map((Key) => ({ Type: 'DIMENSION', Key })),
+            GroupBy: [{ Type: query.groupBy.type, Key: query.groupBy.key }, { Type: 'DIMENSION', Key: 'USAGE_TYPE' }],
             NextPageToken: token,
           }),
           { abortSignal: signal },

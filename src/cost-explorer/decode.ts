@@ -1,7 +1,7 @@
 import { AwsError } from '../errors.js';
 import { isDay, type Day } from '../time.js';
 import type { LedgerRow } from './ledger.js';
-import type { GroupKey } from './plan.js';
+import type { Grouping } from './plan.js';
 
 /** Cost Explorer answered something that is not a well-formed GetCostAndUsage page. */
 export class AnswerError extends AwsError {
@@ -31,12 +31,12 @@ function amount(metrics: Record<string, unknown>, name: string, where: string): 
 }
 
 /**
- * Rows of one GetCostAndUsage page (DAILY, UnblendedCost and UsageQuantity, grouped by `groupBy`).
- * `service` is the SERVICE every row belongs to when SERVICE is not a group key.
+ * Rows of one GetCostAndUsage page (DAILY, UnblendedCost and UsageQuantity, grouped by `groupBy` and
+ * USAGE_TYPE). `service` is the SERVICE every row belongs to when SERVICE is not a group key.
  */
-export function decodeCostAndUsagePage(page: unknown, groupBy: readonly [GroupKey, 'USAGE_TYPE'], service = ''): DecodedBucket[] {
+export function decodeCostAndUsagePage(page: unknown, groupBy: Grouping, service = ''): DecodedBucket[] {
   if (!isRecord(page)) throw new AnswerError('not an object');
-  const names = groupBy[0] === 'LINKED_ACCOUNT' ? accountNames(page.DimensionValueAttributes) : new Map<string, string>();
+  const names = groupBy.key === 'LINKED_ACCOUNT' ? accountNames(page.DimensionValueAttributes) : new Map<string, string>();
   const results = page.ResultsByTime ?? [];
   if (!Array.isArray(results)) throw new AnswerError('ResultsByTime is not a list');
   return results.map((result: unknown, index) => {
@@ -48,8 +48,8 @@ export function decodeCostAndUsagePage(page: unknown, groupBy: readonly [GroupKe
     if (!Array.isArray(groups)) throw new AnswerError(`${where}: Groups is not a list`);
     const rows = groups.map((group: unknown, g): LedgerRow => {
       const at = `${where}.Groups[${g}]`;
-      if (!isRecord(group) || !Array.isArray(group.Keys) || group.Keys.length !== groupBy.length || !group.Keys.every((key) => typeof key === 'string')) {
-        throw new AnswerError(`${at}: expected ${groupBy.length} string Keys`);
+      if (!isRecord(group) || !Array.isArray(group.Keys) || group.Keys.length !== 2 || !group.Keys.every((key) => typeof key === 'string')) {
+        throw new AnswerError(`${at}: expected 2 string Keys`);
       }
       if (!isRecord(group.Metrics)) throw new AnswerError(`${at}: no Metrics`);
       const [first, usageType] = group.Keys as [string, string];
@@ -57,9 +57,10 @@ export function decodeCostAndUsagePage(page: unknown, groupBy: readonly [GroupKe
       const quantity = amount(group.Metrics, 'UsageQuantity', at);
       const accountName = names.get(first);
       return {
-        account: groupBy[0] === 'LINKED_ACCOUNT' ? first : '',
+        account: groupBy.key === 'LINKED_ACCOUNT' ? first : '',
         ...(accountName === undefined ? {} : { accountName }),
-        service: groupBy[0] === 'SERVICE' ? first : service,
+        ...(groupBy.type === 'DIMENSION' ? {} : { group: groupValue(first, groupBy.key, at) }),
+        service: groupBy.key === 'SERVICE' ? first : service,
         usageType,
         cost: cost.value,
         quantity: quantity.value,
@@ -68,6 +69,12 @@ export function decodeCostAndUsagePage(page: unknown, groupBy: readonly [GroupKe
     });
     return { day, estimated: result.Estimated === true, rows };
   });
+}
+
+/** A tag or cost category answers `KEY$VALUE`, and `KEY$` for spend without it: the value, '' for none. */
+function groupValue(answered: string, key: string, at: string): string {
+  if (!answered.startsWith(`${key}$`)) throw new AnswerError(`${at}: expected a key like ${JSON.stringify(`${key}$value`)}, got ${JSON.stringify(answered)}`);
+  return answered.slice(key.length + 1);
 }
 
 /**

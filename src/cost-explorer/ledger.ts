@@ -6,6 +6,8 @@ export interface LedgerRow {
   account: string;
   /** The account's name, when Cost Explorer gave one with the answer. */
   accountName?: string;
+  /** The value of the tag or cost category the query is grouped by ('' for spend without it); only then. */
+  group?: string;
   service: string;
   usageType: string;
   cost: number;

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { AnswerError, decodeCostAndUsagePage, decodeDimensionValuesPage } from '../../src/cost-explorer/decode.js';
+import type { Grouping } from '../../src/cost-explorer/plan.js';
+
+const BY_ACCOUNT: Grouping = { type: 'DIMENSION', key: 'LINKED_ACCOUNT' };
+const BY_SERVICE: Grouping = { type: 'DIMENSION', key: 'SERVICE' };
 
 const metrics = (cost: string, quantity: string, unit = '1K tokens') => ({
   UnblendedCost: { Amount: cost, Unit: 'USD' },
@@ -15,7 +19,7 @@ t.test('a grouped DAILY page becomes rows per day', async (t) => {
       { TimePeriod: { Start: '2026-11-27', End: '2026-11-28' } },
     ],
   };
-  t.same(decodeCostAndUsagePage(page, ['LINKED_ACCOUNT', 'USAGE_TYPE'], 'Amazon Bedrock'), [
+  t.same(decodeCostAndUsagePage(page, BY_ACCOUNT, 'Amazon Bedrock'), [
     { day: '2026-11-25', estimated: false, rows: [{ account: '111122223333', service: 'Amazon Bedrock', usageType: 'USE1-NovaPro-input-tokens', cost: 1.5, quantity: 1000.25, unit: '1K tokens' }] },
     { day: '2026-11-26', estimated: true, rows: [] },
     { day: '2026-11-27', estimated: false, rows: [] },
@@ -24,9 +28,19 @@ t.test('a grouped DAILY page becomes rows per day', async (t) => {
 
 t.test('SERVICE as a group key names the service; credits stay negative', async (t) => {
   const page = { ResultsByTime: [{ TimePeriod: { Start: '2026-11-01' }, Groups: [{ Keys: ['Amazon Bedrock Service', 'USE1-Claude4.6Sonnet-input-tokens'], Metrics: { ...metrics('-3.25', '0'), UsageQuantity: { Amount: '0' } } }] }] };
-  const [bucket] = decodeCostAndUsagePage(page, ['SERVICE', 'USAGE_TYPE']);
+  const [bucket] = decodeCostAndUsagePage(page, BY_SERVICE);
   t.same(bucket?.rows, [{ account: '', service: 'Amazon Bedrock Service', usageType: 'USE1-Claude4.6Sonnet-input-tokens', cost: -3.25, quantity: 0, unit: '' }]);
-  t.same(decodeCostAndUsagePage({}, ['SERVICE', 'USAGE_TYPE']), [], 'no ResultsByTime, no rows');
+  t.same(decodeCostAndUsagePage({}, BY_SERVICE), [], 'no ResultsByTime, no rows');
+});
+
+t.test('a tag or cost category answers KEY$VALUE: the value is kept, and spend without it is the empty value', async (t) => {
+  const page = (first: string[]) => ({ ResultsByTime: [{ TimePeriod: { Start: '2026-11-01' }, Groups: first.map((key) => ({ Keys: [key, 'USE1-NovaPro-input-tokens'], Metrics: metrics('2', '3') })) }] });
+  const byTag = decodeCostAndUsagePage(page(['team$ml-platform', 'team$', 'team$a$b']), { type: 'TAG', key: 'team' }, 'Amazon Bedrock');
+  t.same(byTag[0]?.rows.map((row) => [row.group, row.account, row.service]), [['ml-platform', '', 'Amazon Bedrock'], ['', '', 'Amazon Bedrock'], ['a$b', '', 'Amazon Bedrock']]);
+  const byCategory = decodeCostAndUsagePage(page(['Business Unit$Research']), { type: 'COST_CATEGORY', key: 'Business Unit' }, 'Amazon Bedrock');
+  t.equal(byCategory[0]?.rows[0]?.group, 'Research');
+  t.throws(() => decodeCostAndUsagePage(page(['owner$x']), { type: 'TAG', key: 'team' }, 'Amazon Bedrock'), { code: 'BUE_ERR_AWS_ANSWER', message: /Groups\[0\]: expected a key like "team\$value", got "owner\$x"/ });
+  t.notOk('group' in (decodeCostAndUsagePage(page(['111122223333']), BY_ACCOUNT)[0]?.rows[0] ?? {}), 'only a tag or cost category has a group value');
 });
 
 t.test('account names come with a page grouped by account; a bad or missing one is no name, never an error', async (t) => {
@@ -42,7 +56,7 @@ t.test('account names come with a page grouped by account; a bad or missing one 
       'garbage',
     ],
   };
-  const [bucket] = decodeCostAndUsagePage(page, ['LINKED_ACCOUNT', 'USAGE_TYPE'], 'Amazon Bedrock');
+  const [bucket] = decodeCostAndUsagePage(page, BY_ACCOUNT, 'Amazon Bedrock');
   t.same(bucket?.rows.map((row) => [row.account, row.accountName]), [
     ['111122223333', 'ml-platform-prod'],
     ['444455556666', undefined],
@@ -50,9 +64,9 @@ t.test('account names come with a page grouped by account; a bad or missing one 
     ['000011112222', undefined],
   ]);
   t.notOk('accountName' in (bucket?.rows[1] ?? {}), 'no name is no property, not an empty one');
-  const notAList = decodeCostAndUsagePage({ ...page, DimensionValueAttributes: 'x' }, ['LINKED_ACCOUNT', 'USAGE_TYPE']);
+  const notAList = decodeCostAndUsagePage({ ...page, DimensionValueAttributes: 'x' }, BY_ACCOUNT);
   t.notOk(notAList[0]?.rows.some((row) => 'accountName' in row));
-  const byService = decodeCostAndUsagePage({ ...page, ResultsByTime: [{ TimePeriod: { Start: '2026-11-25' }, Groups: [{ Keys: ['111122223333', 'USE1-X'], Metrics: metrics('1', '1') }] }] }, ['SERVICE', 'USAGE_TYPE']);
+  const byService = decodeCostAndUsagePage({ ...page, ResultsByTime: [{ TimePeriod: { Start: '2026-11-25' }, Groups: [{ Keys: ['111122223333', 'USE1-X'], Metrics: metrics('1', '1') }] }] }, BY_SERVICE);
   t.notOk('accountName' in (byService[0]?.rows[0] ?? {}), 'names only name accounts');
 });
 
@@ -71,7 +85,7 @@ t.test('malformed answers are AnswerErrors that say where', async (t) => {
     [{ ResultsByTime: [{ TimePeriod: { Start: '2026-11-01' }, Groups: [{ Keys: ['a', 'b'], Metrics: metrics('1', '') }] }] }, /UsageQuantity amount "" is not a number/],
   ];
   for (const [page, message] of bad) {
-    t.throws(() => decodeCostAndUsagePage(page, ['LINKED_ACCOUNT', 'USAGE_TYPE']), { code: 'BUE_ERR_AWS_ANSWER', message });
+    t.throws(() => decodeCostAndUsagePage(page, BY_ACCOUNT), { code: 'BUE_ERR_AWS_ANSWER', message });
   }
 });
 
@@ -84,7 +98,7 @@ t.test('dimension values', async (t) => {
 t.test('property: any JSON value decodes or fails with AnswerError, nothing else', async (t) => {
   fc.assert(
     fc.property(fc.jsonValue(), (value) => {
-      for (const decode of [() => decodeCostAndUsagePage(value, ['LINKED_ACCOUNT', 'USAGE_TYPE']), () => decodeDimensionValuesPage(value)]) {
+      for (const decode of [() => decodeCostAndUsagePage(value, BY_ACCOUNT), () => decodeDimensionValuesPage(value)]) {
         try {
           decode();
         } catch (error) {

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { mergeBuckets } from '../../src/cost-explorer/client.js';
 import { AnswerError, decodeCostAndUsagePage, decodeDimensionValuesPage, type DecodedBucket } from '../../src/cost-explorer/decode.js';
-import type { GroupKey } from '../../src/cost-explorer/plan.js';
+import type { Grouping } from '../../src/cost-explorer/plan.js';
 import { addDays, isDay } from '../../src/time.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -15,15 +15,22 @@ const decimal = fc.oneof(
   fc.integer({ min: -1000, max: 1_000_000 }).map(String),
   fc.constantFrom('0', '-0', '0.0000000001', '12.3456789', '-0.01', '1.5E-7', '.5', '7.'),
 );
-const group = (groupBy: readonly [GroupKey, 'USAGE_TYPE']) =>
+const BY_ACCOUNT: Grouping = { type: 'DIMENSION', key: 'LINKED_ACCOUNT' };
+const BY_SERVICE: Grouping = { type: 'DIMENSION', key: 'SERVICE' };
+const BY_TAG: Grouping = { type: 'TAG', key: 'team' };
+const firstKey = (groupBy: Grouping): fc.Arbitrary<string> => {
+  if (groupBy.type !== 'DIMENSION') return fc.string({ maxLength: 20 }).map((value) => `${groupBy.key}$${value}`);
+  return groupBy.key === 'LINKED_ACCOUNT' ? fc.stringMatching(/^\d{12}$/) : fc.constantFrom('Amazon Bedrock', 'Amazon Bedrock Service');
+};
+const group = (groupBy: Grouping) =>
   fc.record({
-    Keys: fc.tuple(groupBy[0] === 'LINKED_ACCOUNT' ? fc.stringMatching(/^\d{12}$/) : fc.constantFrom('Amazon Bedrock', 'Amazon Bedrock Service'), fc.string({ minLength: 1, maxLength: 40 })),
+    Keys: fc.tuple(firstKey(groupBy), fc.string({ minLength: 1, maxLength: 40 })),
     Metrics: fc.record({
       UnblendedCost: fc.record({ Amount: decimal, Unit: fc.constant('USD') }),
       UsageQuantity: fc.record({ Amount: decimal, Unit: fc.constantFrom('1K tokens', '1M tokens', 'Units', 'N/A', '') }),
     }),
   });
-const page = (groupBy: readonly [GroupKey, 'USAGE_TYPE']) =>
+const page = (groupBy: Grouping) =>
   fc.record(
     {
       ResultsByTime: fc.array(
@@ -36,7 +43,7 @@ const page = (groupBy: readonly [GroupKey, 'USAGE_TYPE']) =>
         { maxLength: 5 },
       ),
       NextPageToken: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
-      GroupDefinitions: fc.constant(groupBy.map((Key) => ({ Type: 'DIMENSION', Key }))),
+      GroupDefinitions: fc.constant([{ Type: groupBy.type, Key: groupBy.key }, { Type: 'DIMENSION', Key: 'USAGE_TYPE' }]),
     },
     { requiredKeys: ['ResultsByTime'] },
   );
@@ -70,7 +77,7 @@ function edit(root: Json, where: Array<string | number>, how: Edit, replacement:
   return copy;
 }
 
-const GROUPINGS: Array<readonly [GroupKey, 'USAGE_TYPE']> = [['LINKED_ACCOUNT', 'USAGE_TYPE'], ['SERVICE', 'USAGE_TYPE']];
+const GROUPINGS: Grouping[] = [BY_ACCOUNT, BY_SERVICE, BY_TAG];
 
 t.test('well-formed pages decode to exactly their numbers', async (t) => {
   for (const groupBy of GROUPINGS) {
@@ -136,9 +143,9 @@ t.test('almost-right pages: rows that are exactly the page, or AnswerError', asy
 t.test('garbled amounts are refused, never read as another number', async (t) => {
   for (const garbled of GARBLED) {
     const answer = { ResultsByTime: [{ TimePeriod: { Start: '2026-11-01' }, Groups: [{ Keys: ['a', 'b'], Metrics: { UnblendedCost: { Amount: garbled }, UsageQuantity: { Amount: '1' } } }] }] };
-    t.throws(() => decodeCostAndUsagePage(answer, ['LINKED_ACCOUNT', 'USAGE_TYPE']), AnswerError, JSON.stringify(garbled));
+    t.throws(() => decodeCostAndUsagePage(answer, BY_ACCOUNT), AnswerError, JSON.stringify(garbled));
   }
-  const ok = (amount: string) => decodeCostAndUsagePage({ ResultsByTime: [{ TimePeriod: { Start: '2026-11-01' }, Groups: [{ Keys: ['a', 'b'], Metrics: { UnblendedCost: { Amount: amount }, UsageQuantity: { Amount: '1' } } }] }] }, ['LINKED_ACCOUNT', 'USAGE_TYPE'])[0]!.rows[0]!.cost;
+  const ok = (amount: string) => decodeCostAndUsagePage({ ResultsByTime: [{ TimePeriod: { Start: '2026-11-01' }, Groups: [{ Keys: ['a', 'b'], Metrics: { UnblendedCost: { Amount: amount }, UsageQuantity: { Amount: '1' } } }] }] }, BY_ACCOUNT)[0]!.rows[0]!.cost;
   t.same(['12.5', '-0.01', '1.5E-7', '.5', '7.', ' 3 '].map(ok), [12.5, -0.01, 1.5e-7, 0.5, 7, 3], 'decimal amounts, as Cost Explorer writes them');
 });
 
@@ -165,8 +172,8 @@ t.test('almost-right GetDimensionValues pages: strings or AnswerError', async (t
 
 t.test('a day split over pages merges into one bucket, in day order, with every row', async (t) => {
   fc.assert(
-    fc.property(page(['LINKED_ACCOUNT', 'USAGE_TYPE']), fc.nat(), (answer, cut) => {
-      const whole = decodeCostAndUsagePage(answer, ['LINKED_ACCOUNT', 'USAGE_TYPE']);
+    fc.property(page(BY_ACCOUNT), fc.nat(), (answer, cut) => {
+      const whole = decodeCostAndUsagePage(answer, BY_ACCOUNT);
       const all = whole.flatMap((bucket) => bucket.rows.map((row) => ({ bucket, row })));
       const at = all.length === 0 ? 0 : cut % (all.length + 1);
       const split = (part: typeof all): DecodedBucket[] => part.map(({ bucket, row }) => ({ day: bucket.day, estimated: bucket.estimated, rows: [row] }));
