@@ -10,15 +10,25 @@ import type { DayEntry, Ledger, LedgerRow } from './ledger.js';
 
 // Settled days survive restarts so that they are never paid for twice. One gzipped file: a header
 // line, then one settled day entry per line. Written to a temporary file and renamed into place.
+//
+// Each entry names the columns of its rows, so a later version (or source) can add columns and entries
+// without a new format: a reader takes the columns it knows and skips an entry that lacks one it needs
+// (that day is read again). The version changes only when an old reader could no longer read a file.
 
 const FORMAT = 'bedrock-usage-exporter/ledger';
-const VERSION = 1;
+const VERSION = 2;
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-// The account's name is last and only there when known (files written before names had none).
-type StoredRow = [account: string, service: string, usageType: string, cost: number, quantity: number, unit: string, accountName?: string];
+const TEXT = ['account', 'service', 'usageType', 'unit'] as const;
+const NUMBERS = ['cost', 'quantity'] as const;
+const OPTIONAL = ['accountName', 'group'] as const;
+const COLUMNS = [...TEXT, ...NUMBERS, ...OPTIONAL];
+// Version 1 stored rows without column names, the account's name last and only when known.
+const VERSION_1_COLUMNS = ['account', 'service', 'usageType', 'cost', 'quantity', 'unit', 'accountName'];
+
+type Cell = string | number | null;
 
 /** Throws FileError unless the ledger file, when one is set, can be written: checked before paid reads. */
 export async function checkLedgerFile(path: string | undefined): Promise<void> {
@@ -29,12 +39,8 @@ export async function saveLedger(path: string, ledger: Ledger): Promise<number> 
   const settled = ledger.entries().filter((entry) => entry.settled);
   const lines = [JSON.stringify({ format: FORMAT, version: VERSION })];
   for (const entry of settled) {
-    const rows: StoredRow[] = entry.rows.map((r) => {
-      const row: StoredRow = [r.account, r.service, r.usageType, r.cost, r.quantity, r.unit];
-      if (r.accountName !== undefined) row.push(r.accountName);
-      return row;
-    });
-    lines.push(JSON.stringify({ day: entry.day, queryKey: entry.queryKey, rows }));
+    const rows = entry.rows.map((row) => COLUMNS.map((column): Cell => row[column] ?? null));
+    lines.push(JSON.stringify({ day: entry.day, queryKey: entry.queryKey, columns: COLUMNS, rows }));
   }
   const temporary = `${path}.${process.pid}.tmp`;
   await mkdir(dirname(path), { recursive: true });
@@ -47,23 +53,48 @@ export async function saveLedger(path: string, ledger: Ledger): Promise<number> 
   return settled.length;
 }
 
-const isRow = (row: unknown): row is StoredRow =>
-  Array.isArray(row) && (row.length === 6 || (row.length === 7 && typeof row[6] === 'string')) && typeof row[0] === 'string' && typeof row[1] === 'string' && typeof row[2] === 'string' &&
-  Number.isFinite(row[3]) && Number.isFinite(row[4]) && typeof row[5] === 'string';
-
-function parseEntry(line: string): DayEntry {
-  const value = JSON.parse(line) as { day?: unknown; queryKey?: unknown; rows?: unknown };
-  if (typeof value.day !== 'string' || !isDay(value.day) || typeof value.queryKey !== 'string' || !Array.isArray(value.rows) || !value.rows.every(isRow)) {
-    throw new Error('an entry is not a settled day');
+/** A row from its cells, or undefined when a column it needs is missing or of the wrong type. */
+function rowOf(cells: unknown, at: ReadonlyMap<string, number>): LedgerRow | undefined {
+  if (!Array.isArray(cells)) return undefined;
+  const cell = (column: string): unknown => cells[at.get(column) ?? -1];
+  const row: Record<string, string | number> = {};
+  for (const column of TEXT) {
+    const value = cell(column);
+    if (typeof value !== 'string') return undefined;
+    row[column] = value;
   }
-  const rows = value.rows.map(([account, service, usageType, cost, quantity, unit, accountName]): LedgerRow =>
-    accountName === undefined ? { account, service, usageType, cost, quantity, unit } : { account, accountName, service, usageType, cost, quantity, unit });
+  for (const column of NUMBERS) {
+    const value = cell(column);
+    if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+    row[column] = value;
+  }
+  for (const column of OPTIONAL) {
+    const value = cell(column);
+    if (typeof value === 'string') row[column] = value;
+    else if (value !== undefined && value !== null) return undefined;
+  }
+  return row as unknown as LedgerRow;
+}
+
+/** A settled day entry, or undefined for one this version cannot use; a line that is not JSON means the file is damaged. */
+function parseEntry(line: string, version: number): DayEntry | undefined {
+  const value = JSON.parse(line) as { day?: unknown; queryKey?: unknown; columns?: unknown; rows?: unknown };
+  const columns = version === 1 ? VERSION_1_COLUMNS : value.columns;
+  if (typeof value.day !== 'string' || !isDay(value.day) || typeof value.queryKey !== 'string' || !Array.isArray(value.rows) || !Array.isArray(columns)) return undefined;
+  const at = new Map(columns.map((column, index) => [String(column), index]));
+  const rows: LedgerRow[] = [];
+  for (const cells of value.rows) {
+    const row = rowOf(cells, at);
+    if (!row) return undefined;
+    rows.push(row);
+  }
   return { day: value.day, queryKey: value.queryKey, rows, estimated: false, settled: true };
 }
 
 /**
  * Reads a saved ledger into `ledger`. Returns how many days it restored; a missing file is 0. A file
- * that is not ours or not intact is rejected whole (the caller warns and starts empty).
+ * that is not ours or not intact is rejected whole (the caller warns and starts empty); an intact
+ * entry this version cannot use is skipped, and its day read again.
  */
 export async function loadLedger(path: string, ledger: Ledger): Promise<number> {
   let compressed: Buffer;
@@ -75,8 +106,8 @@ export async function loadLedger(path: string, ledger: Ledger): Promise<number> 
   }
   const [header = '', ...lines] = (await gunzipAsync(compressed)).toString('utf8').split('\n');
   const meta = JSON.parse(header) as { format?: unknown; version?: unknown };
-  if (meta.format !== FORMAT || meta.version !== VERSION) throw new Error(`not a version ${VERSION} ${FORMAT} file`);
-  const entries = lines.map(parseEntry);
+  if (meta.format !== FORMAT || (meta.version !== 1 && meta.version !== VERSION)) throw new Error(`not a version 1 or ${VERSION} ${FORMAT} file`);
+  const entries = lines.map((line) => parseEntry(line, meta.version as number)).filter((entry) => entry !== undefined);
   ledger.commit(entries);
   return entries.length;
 }

@@ -49,15 +49,55 @@ t.test('a missing file is an empty start', async (t) => {
   t.equal(await loadLedger(join(dir, 'none.gz'), new Ledger(10)), 0);
 });
 
+t.test('tag and cost category values are saved with their rows', async (t) => {
+  const grouped: DayEntry = { ...entry('2026-11-01', true), queryKey: 'service:Amazon Bedrock|tag:team', rows: [{ ...entry('2026-11-01', true).rows[0]!, account: '', group: 'ml-platform' }, { ...entry('2026-11-01', true).rows[0]!, account: '', group: '' }] };
+  const ledger = new Ledger(10);
+  ledger.commit([grouped, entry('2026-11-01', true)]);
+  const path = join(dir, 'grouped.gz');
+  await saveLedger(path, ledger);
+  const restored = new Ledger(10);
+  t.equal(await loadLedger(path, restored), 2);
+  t.same(restored.get('2026-11-01', 'service:Amazon Bedrock|tag:team'), grouped);
+  t.notOk('group' in (restored.get('2026-11-01', 'service:Amazon Bedrock')?.rows[0] ?? {}), 'rows of other queries have no group');
+});
+
+const header = (version: number) => JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version });
+
+t.test('a file a later version wrote: columns it added are ignored, an entry without a column this version needs is read again', async (t) => {
+  const path = join(dir, 'later.gz');
+  writeFileSync(path, gzipSync([
+    header(2),
+    JSON.stringify({ day: '2026-11-01', queryKey: 'q', columns: ['region', 'service', 'account', 'usageType', 'cost', 'quantity', 'unit'], rows: [['us-east-1', 'Amazon Bedrock', '111122223333', 'USE1-X', 1, 2, 'u']] }),
+    JSON.stringify({ day: '2026-11-02', queryKey: 'q', columns: ['service', 'usageType', 'cost', 'quantity', 'unit'], rows: [['Amazon Bedrock', 'USE1-X', 1, 2, 'u']] }),
+    JSON.stringify({ day: '2026-11-03', queryKey: 'q', kind: 'minutes', minutes: [[0, 1]] }),
+  ].join('\n')));
+  const ledger = new Ledger(10);
+  t.equal(await loadLedger(path, ledger), 1);
+  t.same(ledger.get('2026-11-01', 'q')?.rows, [{ account: '111122223333', service: 'Amazon Bedrock', usageType: 'USE1-X', cost: 1, quantity: 2, unit: 'u' }]);
+  t.same(ledger.unsettled(['2026-11-01', '2026-11-02', '2026-11-03'], 'q'), ['2026-11-02', '2026-11-03'], 'the entries it could not use are read again');
+});
+
+t.test('entries with a malformed day or row are read again, the others kept', async (t) => {
+  const bad = [
+    '{"day":"2026-02-30","queryKey":"q","rows":[]}',
+    '{"day":"2026-11-01","queryKey":"q","rows":[["a","b","c","1",2,"u"]]}',
+    '{"day":"2026-11-02","queryKey":"q","rows":[["a","b","c",1,2,"u",7]]}',
+    '{"day":"2026-11-03","queryKey":"q","rows":["not a row"]}',
+    '{"day":"2026-11-04","rows":[]}',
+  ];
+  const path = join(dir, 'malformed.gz');
+  writeFileSync(path, gzipSync([header(1), ...bad, '{"day":"2026-11-05","queryKey":"q","rows":[["a","b","c",1,2,"u"]]}'].join('\n')));
+  const ledger = new Ledger(10);
+  t.equal(await loadLedger(path, ledger), 1);
+  t.ok(ledger.get('2026-11-05', 'q'));
+});
+
 t.test('foreign, corrupt or damaged files are rejected whole', async (t) => {
   const cases: Array<[string, Buffer]> = [
     ['not gzip', Buffer.from('hello')],
     ['foreign JSON', gzipSync(JSON.stringify({ format: 'something-else', version: 1 }))],
-    ['newer version', gzipSync(JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 99 }))],
-    ['bad entry', gzipSync(`${JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 1 })}\n{"day":"2026-02-30","queryKey":"q","rows":[]}`)],
-    ['bad row', gzipSync(`${JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 1 })}\n{"day":"2026-11-01","queryKey":"q","rows":[["a","b","c","1",2,"u"]]}`)],
-    ['bad account name', gzipSync(`${JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 1 })}\n{"day":"2026-11-01","queryKey":"q","rows":[["a","b","c",1,2,"u",7]]}`)],
-    ['truncated', gzipSync(`${JSON.stringify({ format: 'bedrock-usage-exporter/ledger', version: 1 })}\n{"day":"2026-11-01","queryKey"`)],
+    ['newer version', gzipSync(header(99))],
+    ['truncated', gzipSync(`${header(2)}\n{"day":"2026-11-01","queryKey"`)],
   ];
   for (const [name, bytes] of cases) {
     const path = join(dir, `${name}.gz`);
