@@ -31,7 +31,7 @@ export class ServiceDiscovery {
   async services(start: Day, end: Day, signal?: AbortSignal): Promise<string[]> {
     const { services, rediscoverMs } = this.#options;
     if (services.length > 0) return [...services];
-    if (this.#found && this.#clock().getTime() - this.#found.at < rediscoverMs) return this.#found.names;
+    if (this.#found && this.#clock().getTime() - this.#found.at < rediscoverMs) return [...this.#found.names];
     // Sources asking at the same time share one discovery.
     this.#inFlight ??= this.#discover(start, end, signal).finally(() => (this.#inFlight = undefined));
     return this.#inFlight;
@@ -43,6 +43,6 @@ export class ServiceDiscovery {
     const names = await client.discoverServices(search, start, end, signal);
     if (this.#found?.names.join('\n') !== names.join('\n')) logger.info({ services: names }, 'discovered Bedrock services in Cost Explorer');
     this.#found = { names, at };
-    return names;
+    return [...names];
   }
 }
