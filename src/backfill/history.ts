@@ -1,4 +1,4 @@
-import { escapeHelp, exposedValue, formatValue } from '../metrics/exposition.js';
+import { exposedValue, familyHead, sampleLine } from '../metrics/exposition.js';
 import { OWN } from '../metrics/health.js';
 import { parseLabels, renderLabels, type Family, type Labels } from '../metrics/series.js';
 import type { HistoryPlan } from '../sources/source.js';
@@ -105,11 +105,12 @@ export interface SeriesSink {
 /** The OpenMetrics text of the series, handed to `write` a family head or a series at a time. */
 export function openMetricsSink(write: (chunk: string) => Promise<void> | void): SeriesSink {
   return {
-    family: (name, help) => write(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} gauge\n`),
+    // Every family of a history is a gauge: what the exporter showed at each instant.
+    family: (name, help) => write(familyHead(name, help, 'gauge')),
     series: (name, labels, times, values) => {
-      const prefix = `${name}${renderLabels(labels)} `;
+      const rendered = renderLabels(labels);
       const lines: string[] = [];
-      for (let i = 0; i < times.length; i++) lines.push(`${prefix}${formatValue(values[i]!)} ${times[i]! / 1000}\n`);
+      for (let i = 0; i < times.length; i++) lines.push(sampleLine(name, rendered, values[i]!, times[i]!));
       return write(lines.join(''));
     },
     end: () => write('# EOF\n'),

@@ -1,7 +1,8 @@
 import type { Family } from './series.js';
 import { Pacer } from '../pacer.js';
 
-// Prometheus text format 0.0.4, rendered by hand from the sources' families.
+// The text formats, rendered by hand: Prometheus 0.0.4 from the sources' families, and the lines of
+// OpenMetrics that a history adds timestamps to.
 
 export const escapeHelp = (value: string): string => value.replace(/[\\\n]/g, (c) => (c === '\n' ? '\\n' : '\\\\'));
 
@@ -30,6 +31,13 @@ export function formatValue(value: number): string {
   return String(exposedValue(value));
 }
 
+/** A family's HELP and TYPE lines. */
+export const familyHead = (name: string, help: string, type: Family['type']): string => `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`;
+
+/** One sample's line; with a timestamp (OpenMetrics, in seconds) for a history. */
+export const sampleLine = (name: string, labels: string, value: number, timestampMs?: number): string =>
+  timestampMs === undefined ? `${name}${labels} ${formatValue(value)}\n` : `${name}${labels} ${formatValue(value)} ${timestampMs / 1000}\n`;
+
 /** The text in slices of about one pacer slice each: joined, they are the whole text. */
 export async function renderSlices(families: readonly Family[], pacer = new Pacer()): Promise<string[]> {
   // Joined a slice at a time: one join of 100k lines would hold the event loop for tens of ms.
@@ -41,9 +49,9 @@ export async function renderSlices(families: readonly Family[], pacer = new Pace
     await pacer.pause();
   };
   for (const f of families) {
-    parts.push(`# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`);
+    parts.push(familyHead(f.name, f.help, f.type));
     for (const key of [...f.series.keys()].sort()) {
-      parts.push(`${f.name}${key} ${formatValue(f.series.get(key)!)}\n`);
+      parts.push(sampleLine(f.name, key, f.series.get(key)!));
       if (pacer.due()) await pause();
     }
   }

@@ -37,7 +37,7 @@ export class HealthMetrics {
       labelNames: ['api', 'operation', 'outcome'],
       registers,
     });
-    this.spend = new Counter({ name: 'bedrock_exporter_aws_spend_usd_total', help: "What the exporter's AWS requests cost in US dollars, by API (Cost Explorer: 0.01 per answered page).", labelNames: ['api'], registers });
+    this.spend = new Counter({ name: 'bedrock_exporter_aws_spend_usd_total', help: "What the exporter's AWS requests cost in US dollars at each API's list price, by API.", labelNames: ['api'], registers });
     this.unrecognized = new Gauge({ ...OWN.unrecognized, registers });
     this.refreshSuccess.set(0);
     if (options.processMetrics !== false) {
