@@ -1,7 +1,7 @@
 // GetCostAndUsage over a Dataset: validation, buckets, groups, Estimated flags and pagination.
 import { addDays, addMonths, DAY_MS, dayOf, dayStartMs, eachDay, monthStart } from '../time.js';
 import type { Dataset, LineItem } from './dataset.js';
-import { checkDimension, dimensionValue, type Dimension } from './dimensions.js';
+import { checkDimension, groupKeyOf, type GroupType } from './dimensions.js';
 import { compileFilter, type Predicate } from './filter.js';
 import { Aggregate, parseMetrics } from './metrics.js';
 import { encodePageToken, readPageToken, requestKey } from './page-token.js';
@@ -63,7 +63,7 @@ export function getCostAndUsage(body: JsonObject, context: QueryContext): JsonOb
   const page = rows.slice(offset, offset + context.pageSize);
   const next = offset + context.pageSize;
   const accounts = new Map(context.dataset.accounts.map((account) => [account.id, account.name]));
-  const accountIndex = groupBy.indexOf('LINKED_ACCOUNT');
+  const accountIndex = groupBy.findIndex((g) => g.type === 'DIMENSION' && g.key === 'LINKED_ACCOUNT');
   const shownAccounts = new Set<string>();
   const results: JsonObject[] = [];
   let current: { bucket: Bucket; result: JsonObject & { Groups: JsonObject[] } } | undefined;
@@ -86,7 +86,7 @@ export function getCostAndUsage(body: JsonObject, context: QueryContext): JsonOb
     }
   }
   return {
-    ...(groupBy.length > 0 ? { GroupDefinitions: groupBy.map((dimension) => ({ Type: 'DIMENSION', Key: dimension })) } : {}),
+    ...(groupBy.length > 0 ? { GroupDefinitions: groupBy.map(({ type, key }) => ({ Type: type, Key: key })) } : {}),
     ResultsByTime: results,
     DimensionValueAttributes: [...shownAccounts].map((id) => ({ Value: id, Attributes: { description: accounts.get(id) ?? id } })),
     ...(next < rows.length ? { NextPageToken: encodePageToken(key, { offset: next, asOfMs: asOf.getTime(), page: (cursor?.page ?? 1) + 1 }) } : {}),
@@ -109,27 +109,30 @@ function checkGranularity(period: TimePeriod, granularity: Granularity, asOf: Da
   }
 }
 
-function parseGroupBy(value: unknown): Dimension[] {
+interface Grouping {
+  type: GroupType;
+  key: string;
+}
+
+function parseGroupBy(value: unknown): Grouping[] {
   if (value === undefined || value === null) return [];
   const list = listAt(value, 'groupBy');
   if (list.length > 2) throw validationError(`GroupBy can have at most 2 group definitions; it has ${list.length}.`);
-  const dimensions = list.map((entry, index) => {
+  const groupings = list.map((entry, index): Grouping => {
     const definition = objectAt(entry, `groupBy.${index + 1}`);
     const type = optionalString(definition.Type, `groupBy.${index + 1}.type`);
     const key = optionalString(definition.Key, `groupBy.${index + 1}.key`);
     // The next two messages are worded as the service answers them (FittedCloud/costreporter#5, aws/aws-sdk-php#1590).
     if (!type || !key) throw validationError('Group Definition is invalid. Both type an key need to be set to a non-empty value.');
-    if (type === 'TAG' || type === 'COST_CATEGORY') {
-      throw validationError(`Group Definition type ${type} is not supported by this emulator: its ledger has no tags or cost categories.`);
-    }
+    if (type === 'TAG' || type === 'COST_CATEGORY') return { type, key };
     if (type !== 'DIMENSION') throw validationError('Group Definition type is invalid.');
-    return checkDimension(key);
+    return { type, key: checkDimension(key) };
   });
-  if (new Set(dimensions).size !== dimensions.length) throw validationError('GroupBy must not repeat a key.');
-  return dimensions;
+  if (new Set(groupings.map((g) => `${g.type}:${g.key}`)).size !== groupings.length) throw validationError('GroupBy must not repeat a key.');
+  return groupings;
 }
 
-function buckets(dataset: Dataset, period: TimePeriod, granularity: Granularity, asOf: Date, groupBy: Dimension[], filter: Predicate): Bucket[] {
+function buckets(dataset: Dataset, period: TimePeriod, granularity: Granularity, asOf: Date, groupBy: Grouping[], filter: Predicate): Bucket[] {
   const result: Bucket[] = [];
   const add = (start: string, end: string, estimated: boolean, each: (visit: (item: LineItem, share: number) => void) => void): void => {
     const bucket: Bucket = { start, end, estimated, total: new Aggregate(), groups: [] };
@@ -138,7 +141,7 @@ function buckets(dataset: Dataset, period: TimePeriod, granularity: Granularity,
       if (!filter(item)) return;
       bucket.total.add(item, share);
       if (groupBy.length === 0) return;
-      const keys = groupBy.map((dimension) => dimensionValue(item, dimension));
+      const keys = groupBy.map(({ type, key }) => groupKeyOf(item, type, key));
       const id = keys.join('\u0000');
       let group = groups.get(id);
       if (!group) {

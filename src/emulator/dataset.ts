@@ -30,6 +30,10 @@ export interface LineItem {
   usageQuantity: number;
   /** Cost Explorer's UsageQuantity unit string for this usage type. */
   unit: string;
+  /** Cost allocation tags as Cost Explorer shows them that day (active keys only); none when absent. */
+  tags?: Readonly<Record<string, string>>;
+  /** Cost category values; uncategorized when absent. */
+  costCategories?: Readonly<Record<string, string>>;
   truth: Truth;
 }
 

@@ -1,13 +1,14 @@
-// Cost Explorer filter expressions (Dimensions, And, Or, Not) compiled to a predicate over line items.
+// Cost Explorer filter expressions (Dimensions, Tags, CostCategories, And, Or, Not) compiled to a
+// predicate over line items.
 import type { LineItem } from './dataset.js';
-import { checkDimension, dimensionValue } from './dimensions.js';
+import { checkDimension, dimensionValue, labelValue } from './dimensions.js';
 import { listAt, objectAt, required, requiredString, stringAt } from './request.js';
 import { validationError } from './service-error.js';
 
 export type Predicate = (item: LineItem) => boolean;
 
 const OPERATORS = ['And', 'Or', 'Not', 'Dimensions', 'Tags', 'CostCategories'] as const;
-const MATCH_OPTIONS = ['EQUALS', 'CASE_SENSITIVE', 'CASE_INSENSITIVE'];
+const MATCH_OPTIONS = ['EQUALS', 'ABSENT', 'CASE_SENSITIVE', 'CASE_INSENSITIVE'];
 
 export function compileFilter(value: unknown, path = 'filter'): Predicate {
   const expression = objectAt(value, path);
@@ -32,9 +33,21 @@ export function compileFilter(value: unknown, path = 'filter'): Predicate {
     }
     case 'Dimensions':
       return compileDimensions(operand, `${path}.dimensions`);
-    default:
-      throw validationError(`${operator} filters are not supported by this emulator: its ledger has no tags or cost categories.`);
+    case 'Tags':
+      return compileLabels('TAG', operand, `${path}.tags`);
+    case 'CostCategories':
+      return compileLabels('COST_CATEGORY', operand, `${path}.costCategories`);
   }
+}
+
+/** A tag or cost category: its values, or with ABSENT the spend without it. */
+function compileLabels(type: 'TAG' | 'COST_CATEGORY', value: unknown, path: string): Predicate {
+  const spec = objectAt(value, path);
+  const key = requiredString(spec.Key, `${path}.key`);
+  const options = matchOptions(spec.MatchOptions, path);
+  if (options.includes('ABSENT')) return (item) => labelValue(item, type, key) === undefined;
+  const values = listAt(required(spec.Values, `${path}.values`), `${path}.values`).map((v, i) => stringAt(v, `${path}.values.${i + 1}`));
+  return matcher(values, options, (item) => labelValue(item, type, key));
 }
 
 function compileDimensions(value: unknown, path: string): Predicate {
@@ -42,19 +55,25 @@ function compileDimensions(value: unknown, path: string): Predicate {
   const dimension = checkDimension(requiredString(spec.Key, `${path}.key`));
   const values = listAt(required(spec.Values, `${path}.values`), `${path}.values`).map((v, i) => stringAt(v, `${path}.values.${i + 1}`));
   if (values.length === 0) throw validationError(`Dimensions filter on ${dimension} must have at least one value.`);
-  const options = spec.MatchOptions === undefined || spec.MatchOptions === null
-    ? ['EQUALS']
-    : listAt(spec.MatchOptions, `${path}.matchOptions`).map((v, i) => stringAt(v, `${path}.matchOptions.${i + 1}`));
+  const options = matchOptions(spec.MatchOptions, path);
+  if (options.includes('ABSENT')) throw validationError('MatchOptions ABSENT is not supported for Dimensions.');
+  return matcher(values, options, (item) => dimensionValue(item, dimension));
+}
+
+function matchOptions(value: unknown, path: string): string[] {
+  const options = value === undefined || value === null ? ['EQUALS'] : listAt(value, `${path}.matchOptions`).map((v, i) => stringAt(v, `${path}.matchOptions.${i + 1}`));
   const unsupported = options.find((option) => !MATCH_OPTIONS.includes(option));
-  if (unsupported !== undefined) {
-    throw validationError(`MatchOptions ${unsupported} is not supported for Dimensions; use ${MATCH_OPTIONS.join(', ')}.`);
-  }
+  if (unsupported !== undefined) throw validationError(`MatchOptions ${unsupported} is not supported by this emulator; use ${MATCH_OPTIONS.join(', ')}.`);
+  return options;
+}
+
+function matcher(values: readonly string[], options: readonly string[], valueOf: (item: LineItem) => string | undefined): Predicate {
   if (options.includes('CASE_INSENSITIVE')) {
     const wanted = new Set(values.map((v) => v.toLowerCase()));
-    return (item) => wanted.has(dimensionValue(item, dimension).toLowerCase());
+    return (item) => wanted.has(valueOf(item)?.toLowerCase() ?? '\u0000');
   }
   const wanted = new Set(values);
-  return (item) => wanted.has(dimensionValue(item, dimension));
+  return (item) => wanted.has(valueOf(item) ?? '\u0000');
 }
 
 function lower(name: string): string {

@@ -8,6 +8,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { addDays, addMonths, dayStartMs, daysBetween, monthStart, type Day } from '../time.js';
+import { activations, attributionOf, tagEpochs, tagsOn } from './attribution.js';
 import { CATALOGUE, usageTypeIn, type CatalogueEntry, type Size } from './catalogue.js';
 import type { Account, Dataset, LineItem } from './dataset.js';
 import { hashKeys, seededRandom, unitAt } from './random.js';
@@ -67,6 +68,8 @@ interface Series {
   firstDay: Day;
   /** Exclusive. */
   endDay: Day | undefined;
+  tagEpochs: ReturnType<typeof tagEpochs>;
+  costCategories: Readonly<Record<string, string>>;
 }
 
 export function generateDataset(options: GenerateOptions): Dataset {
@@ -116,6 +119,8 @@ export function generateDataset(options: GenerateOptions): Dataset {
         netUnblendedCost: round(cost * (1 - NET_DISCOUNT), 10),
         usageQuantity: quantity,
         unit: s.entry.unit,
+        tags: tagsOn(s.tagEpochs, day),
+        costCategories: s.costCategories,
         truth: s.entry.truth,
       });
     }
@@ -163,6 +168,7 @@ function makeAccounts(seed: number, count: number): Account[] {
 
 function makeSeries(options: GenerateOptions, plan: SizePlan, accounts: Account[], historyStart: Day): Series[] {
   const { seed, size, today } = options;
+  const activated = activations(historyStart, today);
   const included = CATALOGUE.filter(
     (entry) =>
       SIZE_ORDER.indexOf(entry.from) <= SIZE_ORDER.indexOf(size) &&
@@ -181,6 +187,7 @@ function makeSeries(options: GenerateOptions, plan: SizePlan, accounts: Account[
         const uses = index === owner || (entry.from === 'tiny' && index === 0) || shared;
         if (!uses) return;
         const spend = entry.dailySpend * plan.spendScale * (0.4 + 1.2 * unitAt(hash, 1));
+        const { tags, costCategories } = attributionOf(size, hash, index === 0);
         series.push({
           entry,
           usageType,
@@ -190,6 +197,8 @@ function makeSeries(options: GenerateOptions, plan: SizePlan, accounts: Account[
           baseQuantity: spend / entry.price,
           firstDay: firstDayOf(entry, today, historyStart),
           endDay: entry.lifecycle === 'moved-out' ? addDays(today, -60) : undefined,
+          tagEpochs: tagEpochs(tags, activated),
+          costCategories,
         });
       });
     }

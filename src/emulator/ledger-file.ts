@@ -1,4 +1,5 @@
-// A fixed ledger from a file: one JSON LineItem per line (`truth` optional, `accountName` optional).
+// A fixed ledger from a file: one JSON LineItem per line (`truth`, `accountName`, `tags` and
+// `costCategories` optional).
 import { readFileSync } from 'node:fs';
 import { ExporterError } from '../errors.js';
 import { addDays, daysBetween, isDay, type Day } from '../time.js';
@@ -90,9 +91,21 @@ function parseLine(value: unknown, where: string): { item: LineItem; accountName
     netUnblendedCost: number('netUnblendedCost'),
     usageQuantity: number('usageQuantity'),
     unit: text('unit'),
+    ...labels(record, 'tags', where),
+    ...labels(record, 'costCategories', where),
     truth: record.truth === undefined ? UNKNOWN_TRUTH : parseTruth(record.truth, where),
   };
   return { item, accountName };
+}
+
+/** Tags or cost categories: an object of non-empty strings, when present. */
+function labels(record: Record<string, unknown>, field: 'tags' | 'costCategories', where: string): Partial<Pick<LineItem, 'tags' | 'costCategories'>> {
+  if (record[field] === undefined) return {};
+  const values = asRecord(record[field], where, `"${field}"`);
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value !== 'string' || value === '') throw new LedgerFileError(`${where}: "${field}.${key}" must be a non-empty string`);
+  }
+  return { [field]: values as Record<string, string> };
 }
 
 function parseTruth(value: unknown, where: string): Truth {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { getCostAndUsage, type QueryContext } from './cost-and-usage.js';
 import type { Dataset } from './dataset.js';
-import { getDimensionValues } from './dimension-values.js';
+import { getCostCategories, getDimensionValues, getTags } from './values.js';
 import { FaultInjector, FaultRuleError, checkRule, slowDelayMs, type Fault, type FaultPlan, type FaultRule } from './faults.js';
 import { getCostForecast } from './forecast.js';
 import { pageNumberOf } from './page-token.js';
@@ -50,6 +50,8 @@ const DEFAULT_PAGE_SIZE = 500;
 const OPERATIONS: Record<string, (body: JsonObject, context: QueryContext) => JsonObject> = {
   GetCostAndUsage: getCostAndUsage,
   GetDimensionValues: getDimensionValues,
+  GetTags: getTags,
+  GetCostCategories: getCostCategories,
   GetCostForecast: getCostForecast,
 };
 

@@ -20,6 +20,7 @@ t.test('loads a fixed ledger and shows it through the settlement model', async (
     '',
     { ...base, account: '000000000001', accountName: 'Research', usageType: 'USE1-Bedrock-Quantum-Widgets', unit: 'Units' },
     { ...base, day: '2026-01-10', recordType: 'Credit', unblendedCost: -5, amortizedCost: -5, netUnblendedCost: -5, usageQuantity: 0 },
+    { ...base, day: '2026-01-10', tags: { team: 'search' }, costCategories: { 'business-unit': 'Product' } },
   ]);
   const dataset = loadDataset(path);
   t.same(dataset.accounts, [{ id: '000000000001', name: 'Research' }, { id: '123456789012', name: '123456789012' }]);
@@ -28,6 +29,9 @@ t.test('loads a fixed ledger and shows it through the settlement model', async (
   t.same(first[0], { ...base, truth } as LineItem);
   t.same(first[1]!.truth, { model: '', provider: '', kind: 'unknown', direction: '', tier: '', route: '', tokensPerUnit: 0 }, 'truth is optional');
   t.equal(dataset.itemsOn('2026-01-10', SETTLED)[0]!.unblendedCost, -5);
+  t.same(dataset.itemsOn('2026-01-10', SETTLED)[1]!.tags, { team: 'search' }, 'tags and cost categories are optional');
+  t.same(dataset.itemsOn('2026-01-10', SETTLED)[1]!.costCategories, { 'business-unit': 'Product' });
+  t.notOk('tags' in first[0]!);
   t.same(dataset.itemsOn('2026-01-11', SETTLED), []);
   const early = new Date('2026-01-10T12:00:00Z');
   t.notOk(dataset.isSettled('2026-01-09', early));
@@ -55,6 +59,8 @@ t.test('bad ledgers are rejected with the line that is wrong', async (t) => {
     [[{ ...base, usageQuantity: '12' }], /"usageQuantity" must be a finite number$/],
     [[{ ...base, accountName: '' }], /"accountName" must be a non-empty string$/],
     [[{ ...base, truth: 'tokens' }], /"truth" must be a JSON object$/],
+    [[{ ...base, tags: ['team'] }], /"tags" must be a JSON object$/],
+    [[{ ...base, costCategories: { unit: '' } }], /"costCategories.unit" must be a non-empty string$/],
     [[{ ...base, truth: { ...truth, tier: null } }], /"truth.tier" must be a string$/],
     [[{ ...base, truth: { ...truth, tokensPerUnit: -1 } }], /"truth.tokensPerUnit" must be a number >= 0$/],
     [['', '  '], /ledger\.jsonl: the ledger has no line items$/],

@@ -84,12 +84,9 @@ t.test('GroupBy', async (t) => {
   t.same(await groupBy({ Type: 'DIMENSION', Key: '' }), validation('Group Definition is invalid. Both type an key need to be set to a non-empty value.'));
   t.same(await groupBy({ Key: 'SERVICE' }), validation('Group Definition is invalid. Both type an key need to be set to a non-empty value.'));
   t.same(await groupBy({ Type: 'LINKED_ACCOUNT', Key: 'X' }), validation('Group Definition type is invalid.'));
-  t.same(await groupBy({ Type: 'TAG', Key: 'team' }),
-    validation('Group Definition type TAG is not supported by this emulator: its ledger has no tags or cost categories.'));
-  t.same(await groupBy({ Type: 'COST_CATEGORY', Key: 'team' }),
-    validation('Group Definition type COST_CATEGORY is not supported by this emulator: its ledger has no tags or cost categories.'));
   t.same(await groupBy({ Type: 'DIMENSION', Key: 'AZ' }), validation('Dimension AZ is not allowed.'));
   t.same(await groupBy({ Type: 'DIMENSION', Key: 'SERVICE' }, { Type: 'DIMENSION', Key: 'SERVICE' }), validation('GroupBy must not repeat a key.'));
+  t.same(await groupBy({ Type: 'TAG', Key: 'team' }, { Type: 'TAG', Key: 'team' }), validation('GroupBy must not repeat a key.'));
 });
 
 t.test('Filter', async (t) => {
@@ -104,11 +101,10 @@ t.test('Filter', async (t) => {
   t.same(await filter({ Dimensions: { Key: 'SERVICE', Values: [] } }), validation('Dimensions filter on SERVICE must have at least one value.'));
   t.same(await filter({ Dimensions: { Key: 'SERVICE' } }), coral('null', 'filter.dimensions.values', 'Member must not be null'));
   t.same(await filter({ Dimensions: { Key: 'SERVICE', Values: ['Bedrock'], MatchOptions: ['CONTAINS'] } }),
-    validation('MatchOptions CONTAINS is not supported for Dimensions; use EQUALS, CASE_SENSITIVE, CASE_INSENSITIVE.'));
-  t.same(await filter({ Tags: { Key: 'team', Values: ['a'] } }),
-    validation('Tags filters are not supported by this emulator: its ledger has no tags or cost categories.'));
-  t.same(await filter({ And: [service, { CostCategories: { Key: 'c', Values: ['a'] } }] }),
-    validation('CostCategories filters are not supported by this emulator: its ledger has no tags or cost categories.'));
+    validation('MatchOptions CONTAINS is not supported by this emulator; use EQUALS, ABSENT, CASE_SENSITIVE, CASE_INSENSITIVE.'));
+  t.same(await filter({ Dimensions: { Key: 'SERVICE', Values: ['x'], MatchOptions: ['ABSENT'] } }), validation('MatchOptions ABSENT is not supported for Dimensions.'));
+  t.same(await filter({ Tags: { Values: ['a'] } }), coral('null', 'filter.tags.key', 'Member must not be null'));
+  t.same(await filter({ And: [service, { CostCategories: { Key: 'c' } }] }), coral('null', 'filter.and.2.costCategories.values', 'Member must not be null'));
 });
 
 t.test('NextPageToken: garbage, tampered and stale tokens', async (t) => {
