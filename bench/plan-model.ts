@@ -1,7 +1,7 @@
 // Pages a plan needs, counted from the emulator's data with the emulator's paging rule: one
 // GetCostAndUsage query per service (grouped by account and usage type) over a run of days takes
 // ceil(rows / page size) pages, a row per group per day, a day without groups still one row.
-import { windowOf } from '../src/sources/daily.js';
+import { windowOf } from '../src/sources/windows.js';
 import type { Config } from '../src/config.js';
 import type { Dataset } from '../src/emulator/dataset.js';
 import { dayOf, eachDay, type Day } from '../src/time.js';

@@ -39,6 +39,8 @@ export const SETTINGS = {
     accountBreakdown: setting({ key: 'collection.account_breakdown', parse: bool, default: true, help: 'the account label; false saves requests (one query instead of one per service)' }),
     serviceSearch: setting({ key: 'collection.service_search', parse: text, default: 'Bedrock', help: 'what discovery searches the SERVICE values for' }),
     services: setting({ key: 'collection.services', parse: textList, default: [], shownDefault: 'discovered', help: 'fixed SERVICE values (comma-separated) instead of discovering them daily' }),
+    allocationTags: setting({ key: 'collection.allocation_tags', flag: 'collection.allocation-tag', parse: textList, default: [], repeatable: true, shownDefault: 'none', help: 'a cost allocation tag key (as activated in Billing, verbatim) to break spend down by: one more query per service' }),
+    costCategories: setting({ key: 'collection.cost_categories', flag: 'collection.cost-category', parse: textList, default: [], repeatable: true, shownDefault: 'none', help: 'a cost category name (verbatim) to break spend down by: one more query per service' }),
     rediscoverMs: setting({ key: 'collection.rediscover_interval', parse: duration(60_000), default: '24h', help: 'time between service discoveries' }),
     settleDays: setting({ key: 'collection.settle_days', parse: wholeNumber(1), default: 2, help: 'a day no longer marked estimated and at least this old is never read again' }),
     lookbackDays: setting({ key: 'collection.lookback_days', parse: wholeNumber(0), default: 0, help: 'days back from today to hold, at least the current month (the landing page\'s chart)' }),

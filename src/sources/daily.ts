@@ -4,19 +4,14 @@ import { dayEntries, type DayEntry, type Ledger } from '../cost-explorer/ledger.
 import type { LedgerStore } from '../cost-explorer/ledger-file.js';
 import type { Logger } from '../log.js';
 import { Pacer } from '../pacer.js';
-import { addDays, addMonths, dayOf, eachDay, monthStart, type Day, type DayRange } from '../time.js';
+import { addMonths, dayOf, eachDay, monthStart, type Day, type DayRange } from '../time.js';
 import type { Contribution, History, HistoryPlan, RefreshContext, Source } from './source.js';
+import { windowOf } from './windows.js';
 
 // The base every daily Cost Explorer source shares: it plans its queries for the days the exporter
 // shows, reads only the days the ledger does not hold settled, commits each answer as it arrives (what
 // was paid for is never lost), keeps the ledger file, and offers the same reads day by day to `backfill`.
 // A source on this base says what to ask and what its answers mean, nothing more.
-
-/** Days the exporter shows on `today`: the current month, yesterday (also on the 1st) and any lookback. */
-export function windowOf(today: Day, lookbackDays = 0): DayRange {
-  const candidates = [monthStart(today), addDays(today, -1), addDays(today, -lookbackDays)];
-  return { start: candidates.reduce((a, b) => (a < b ? a : b)), end: addDays(today, 1) };
-}
 
 /** One query whose daily answers the ledger keeps under `key`; every page it reads is a paid request. */
 export interface DailyQuery {

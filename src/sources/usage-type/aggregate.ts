@@ -2,15 +2,14 @@ import type { Classifier } from '../../billing/classifier.js';
 import type { UsageClass } from '../../billing/usage-type.js';
 import type { DayEntry, LedgerRow } from '../../cost-explorer/ledger.js';
 import { Pacer } from '../../pacer.js';
-import { addDays, dayStartMs, monthStart, type Day } from '../../time.js';
+import { addDays, dayStartMs, type Day } from '../../time.js';
 import { family, renderLabels, set, type Family } from '../../metrics/series.js';
 import type { Summary, Totals } from '../summary.js';
+import { WINDOWS, windowsOn, type Window } from '../windows.js';
 
 // From the ledger's daily rows grouped by usage type to the gauges of the contract (README, "Metrics").
 // Pure: the same entries and day always give the same families.
 
-const WINDOWS = ['daily', 'month_to_date'] as const;
-type Window = (typeof WINDOWS)[number];
 
 const CACHED = 'Read from AWS Cost Explorer in the background and cached; values change when the exporter refreshes.';
 
@@ -92,7 +91,6 @@ export interface Aggregate {
 /** Works in slices (see Pacer) so a large refresh never stalls scrapes. */
 export async function aggregate(entries: Iterable<DayEntry>, today: Day, classify: Classifier, pacer = new Pacer()): Promise<Aggregate> {
   const yesterday = addDays(today, -1);
-  const firstOfMonth = monthStart(today);
   const families = { daily: windowFamilies('daily'), month_to_date: windowFamilies('month_to_date') };
   const info = family('bedrock_usage_type_info', `Classification of each Bedrock usage type seen in the current month or on the last complete day (value 1). ${CACHED}`);
   const accountNames = new Map<string, string>();
@@ -113,9 +111,7 @@ export async function aggregate(entries: Iterable<DayEntry>, today: Day, classif
   const seriesOf = rowSeries(classify);
 
   for (const entry of entries) {
-    const inWindows: Window[] = [];
-    if (entry.day === yesterday) inWindows.push('daily');
-    if (entry.day >= firstOfMonth && entry.day <= today) inWindows.push('month_to_date');
+    const inWindows = windowsOn(entry.day, today);
     if (entry.day === yesterday) {
       sawDaily = true;
       summary.estimated.daily ||= entry.estimated;

@@ -1,0 +1,78 @@
+import type { Classifier } from '../../billing/classifier.js';
+import type { DayEntry } from '../../cost-explorer/ledger.js';
+import { family, renderLabels, type Family } from '../../metrics/series.js';
+import { Pacer } from '../../pacer.js';
+import type { Day } from '../../time.js';
+import { WINDOWS, windowsOn, type Window } from '../windows.js';
+
+// From the ledger's daily rows grouped by a cost allocation tag or cost category and usage type to the
+// allocation gauges of the contract (README, "Who spends"). Pure: the same entries give the same families.
+
+/** What a query's rows are grouped by, as the allocation labels name it. */
+export interface Allocation {
+  type: 'tag' | 'cost_category';
+  /** The key as configured. */
+  key: string;
+}
+
+const CACHED = 'Read from AWS Cost Explorer in the background and cached; values change when the exporter refreshes.';
+
+function windowFamilies(window: Window) {
+  const span = window === 'daily' ? 'on the last complete UTC day' : 'from the 1st of the current UTC month up to the latest data';
+  const accrues = window === 'month_to_date';
+  const by = 'by the value of a cost allocation tag or cost category (allocation_value left out for spend without one)';
+  return {
+    cost: { ...family(`bedrock_allocation_cost_usd_${window}`, `Amazon Bedrock unblended cost in US dollars ${span}, ${by}, credits included. ${CACHED}`), accrues },
+    tokens: { ...family(`bedrock_allocation_tokens_${window}`, `Amazon Bedrock tokens used ${span}, ${by}. ${CACHED}`), accrues },
+  };
+}
+
+const addTo = (target: Family, key: string, value: number): void => void target.series.set(key, (target.series.get(key) ?? 0) + value);
+
+/** A row's label sets, rendered once per service, usage type, unit and allocation value. */
+interface RowSeries {
+  cost: string;
+  tokens: string | undefined;
+  tokensPerUnit: number;
+}
+
+/**
+ * The allocation gauges for `today` from the entries of the allocation queries; every key's
+ * values, untagged included, add up to the whole bill, as Cost Explorer answers each grouping.
+ */
+export async function aggregateAllocation(
+  entries: Iterable<DayEntry>,
+  today: Day,
+  classify: Classifier,
+  allocationOf: (queryKey: string) => Allocation,
+  pacer = new Pacer(),
+): Promise<Family[]> {
+  const families = { daily: windowFamilies('daily'), month_to_date: windowFamilies('month_to_date') };
+  const memo = new Map<string, RowSeries>();
+  for (const entry of entries) {
+    const windows = windowsOn(entry.day, today);
+    if (windows.length === 0) continue;
+    const allocation = allocationOf(entry.queryKey);
+    for (const row of entry.rows) {
+      if (pacer.due()) await pacer.pause();
+      const value = row.group ?? '';
+      const id = `${allocation.type}\u0000${allocation.key}\u0000${value}\u0000${row.service}\u0000${row.usageType}\u0000${row.unit}`;
+      let series = memo.get(id);
+      if (series === undefined) {
+        const c = classify(row.service, row.usageType, row.unit);
+        const who = [['allocation_type', allocation.type], ['allocation_key', allocation.key], ['allocation_value', value], ['region', c.region], ['model', c.model], ['provider', c.provider]] as const;
+        series = {
+          cost: renderLabels([...who, ['kind', c.kind], ['direction', c.direction], ['tier', c.tier], ['route', c.route]]),
+          tokens: c.kind === 'tokens' ? renderLabels([...who, ['direction', c.direction], ['tier', c.tier], ['route', c.route]]) : undefined,
+          tokensPerUnit: c.tokensPerUnit,
+        };
+        memo.set(id, series);
+      }
+      for (const window of windows) {
+        addTo(families[window].cost, series.cost, row.cost);
+        if (series.tokens !== undefined) addTo(families[window].tokens, series.tokens, row.quantity * series.tokensPerUnit);
+      }
+    }
+  }
+  return WINDOWS.flatMap((window) => [families[window].tokens, families[window].cost]);
+}
