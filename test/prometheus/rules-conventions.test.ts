@@ -223,5 +223,7 @@ t.test('Alertmanager inhibition names the right alerts', async (t) => {
     ],
   });
   t.same(inhibitions[2], { sources: ['BedrockSpendOverBudget'], targets: ['BedrockSpendProjectedOverBudget'] });
-  t.equal(inhibitions.length, 3);
+  t.same(inhibitions[3], { sources: ['BedrockAllocationSpendOverBudget'], targets: ['BedrockAllocationSpendProjectedOverBudget'] });
+  t.same(asRecord(asList(config.inhibit_rules, 'inhibit_rules')[3], 'inhibit rule 3').equal, ['allocation_type', 'allocation_key', 'allocation_value'], "a value's budget holds back that value's projection only");
+  t.equal(inhibitions.length, 4);
 });
