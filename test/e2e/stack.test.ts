@@ -1,13 +1,14 @@
 // The whole stack on loopback, as a new install would run it: the emulator, our backfill for the
 // history, the live exporter, the real Prometheus with the shipped prometheus.yml and rules, and the
 // real Alertmanager with the shipped config. Only ports, intervals and `for:` are shortened in the
-// test's copy. It proves what people deploy this for: growth that should alert reaches the webhook,
-// and every dashboard panel has data.
+// test's copy, and a route sends team search's alerts to a webhook of its own. It proves what people
+// deploy this for: growth that should alert reaches the webhook, a team's budget alert reaches that
+// team, and every dashboard panel has data.
 import { spawn } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { withVariablesReplaced } from '../../dashboards/promql.js';
 import { panelQueries, variableQueries } from '../../dashboards/queries.js';
 import { BACKFILL_SETTINGS, runBackfill } from '../../src/commands/backfill.js';
@@ -28,7 +29,8 @@ interface Alert {
 
 t.setTimeout(600_000);
 
-t.test('the stack: growth alerts reach the webhook, dashboards have data', async (t) => {
+/** A webhook receiver on loopback: the alerts it got. */
+async function startWebhook(t: Test): Promise<{ url: string; received: Alert[] }> {
   const received: Alert[] = [];
   const webhook = createServer((request, response) => {
     let body = '';
@@ -40,7 +42,12 @@ t.test('the stack: growth alerts reach the webhook, dashboards have data', async
   });
   await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise<void>((resolve) => webhook.close(() => resolve())));
-  const webhookUrl = `http://127.0.0.1:${(webhook.address() as { port: number }).port}/`;
+  return { url: `http://127.0.0.1:${(webhook.address() as { port: number }).port}/`, received };
+}
+
+t.test('the stack: growth alerts reach the webhook, a team its budget alert, dashboards have data', async (t) => {
+  const { url: webhookUrl, received } = await startWebhook(t);
+  const team = await startWebhook(t);
 
   // Prometheus evaluates at wall-clock time, so the organization's "today" is the real one.
   const now = new Date();
@@ -49,7 +56,8 @@ t.test('the stack: growth alerts reach the webhook, dashboards have data', async
   t.teardown(() => emulator.close());
   const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
 
-  const exporter = await startExporter(loadConfig(['--web.listen-address=127.0.0.1:0'], {}).config, silentLogger(), { endpoint: emulator.url, credentials, processMetrics: true });
+  const whoSpends = ['--collection.allocation-tag=team'];
+  const exporter = await startExporter(loadConfig(['--web.listen-address=127.0.0.1:0', ...whoSpends], {}).config, silentLogger(), { endpoint: emulator.url, credentials, processMetrics: true });
   t.teardown(() => exporter.close());
   t.ok(await exporter.collector.refresh(), 'the live exporter has data');
   const exporterAddress = exporter.urls[0]!.replace('http://', '');
@@ -58,7 +66,7 @@ t.test('the stack: growth alerts reach the webhook, dashboards have data', async
   const tsdb = join(work, 'data');
   const until = new Date(now.getTime() - 30 * 60_000).toISOString();
   const quiet = { write: () => true };
-  const backfill = loadConfig([`--from=${addDays(today, -36)}`, `--until=${until}`, `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml', `--instance=${exporterAddress}`], {}, { command: BACKFILL_SETTINGS });
+  const backfill = loadConfig([`--from=${addDays(today, -36)}`, `--until=${until}`, `--tsdb=${tsdb}`, '--rules=prometheus/rules/recording.yml', `--instance=${exporterAddress}`, ...whoSpends], {}, { command: BACKFILL_SETTINGS });
   t.equal(await runBackfill(backfill.config, backfill.command, { stdout: quiet, stderr: quiet }, { endpoint: emulator.url, credentials }), 0, 'history backfilled');
 
 
@@ -66,7 +74,10 @@ t.test('the stack: growth alerts reach the webhook, dashboards have data', async
   const config = join(work, 'prometheus');
   cpSync('prometheus', config, { recursive: true });
   const rewrite = (file: string, edit: (text: string) => string) => writeFileSync(file, edit(readFileSync(file, 'utf8')));
-  rewrite(join(config, 'alertmanager.yml'), (text) => text.replace('  - name: default\n', `  - name: default\n    webhook_configs:\n      - url: ${webhookUrl}\n        send_resolved: true\n`).replace(/group_wait: \S+/g, 'group_wait: 1s'));
+  rewrite(join(config, 'alertmanager.yml'), (text) => text
+    .replace('  - name: default\n', `  - name: default\n    webhook_configs:\n      - url: ${webhookUrl}\n        send_resolved: true\n  - name: team-search\n    webhook_configs:\n      - url: ${team.url}\n`)
+    .replace('  routes:\n', `  routes:\n    - matchers: ['allocation_key="team"', 'allocation_value="search"']\n      receiver: team-search\n`)
+    .replace(/group_wait: \S+/g, 'group_wait: 1s'));
   rewrite(join(config, 'prometheus.yml'), (text) => text
     .replace('exporter:9180', exporterAddress)
     .replace('alertmanager:9093', `127.0.0.1:${alertmanagerPort}`)
@@ -89,6 +100,9 @@ t.test('the stack: growth alerts reach the webhook, dashboards have data', async
 
   const prometheus = await startPrometheus(t, { configFile: join(config, 'prometheus.yml'), tsdb });
   await waitFor('the growth alert at the webhook', async () => received.some((alert) => alert.labels.alertname === 'BedrockModelTokenGrowthSustained'), 120_000);
+  // The demo's team search spends far more than the example budget: over it, or (early in the month) on track to be.
+  const budgetAlert = (alert: Alert) => /^BedrockAllocationSpend(ProjectedOver|Over)Budget$/.test(alert.labels.alertname ?? '');
+  await waitFor("team search's budget alert at its own webhook", async () => team.received.some(budgetAlert), 60_000);
 
   // Rates and increases need a few scrapes, and recording rules an evaluation after them.
   await waitFor('three live scrapes of the exporter', async () => (await prometheus.query('count_over_time(up{job="bedrock-usage-exporter"}[5m]) >= 3')).length > 0);
@@ -127,6 +141,11 @@ t.test('the stack: growth alerts reach the webhook, dashboards have data', async
   t.same([...models], ['claude-sonnet-4.6'], 'no other model is said to grow');
   const ratio = await prometheus.query('model:bedrock_tokens_daily_settled:wow_ratio{model="claude-sonnet-4.6"}');
   t.ok(Number(ratio[0]?.value[1]) > 2, `its week-over-week ratio now: ${ratio[0]?.value[1]}`);
+  const routed = team.received.find(budgetAlert)!;
+  t.same([routed.labels.allocation_type, routed.labels.allocation_key, routed.labels.allocation_value], ['tag', 'team', 'search'], 'the team label the route matched');
+  t.match(routed.annotations.description, /team search .*\$[\d.]+.* above its monthly budget of \$300\.00/);
+  t.same(team.received.filter((alert) => alert.labels.allocation_value !== 'search'), [], "the team's receiver gets its own alerts only");
+  t.notOk(received.some((alert) => alert.labels.allocation_value === 'search'), 'and the default receiver none of them');
   const exporterAlerts = received.filter((alert) => /^BedrockExporter/.test(alert.labels.alertname ?? '')).map((alert) => alert.labels.alertname);
   t.ok(exporterAlerts.every((name) => name === 'BedrockExporterUnrecognizedUsageTypes'), `no exporter alert but the unrecognized usage type the data set has on purpose: ${exporterAlerts.join(', ')}`);
 });
