@@ -56,6 +56,8 @@ const growth = (before: { rss: number; retained: number }) => {
 function sourceOf(entries: readonly DayEntry[]): CostSource {
   return {
     discoverServices: async () => [...new Set(entries.flatMap((entry) => entry.rows.map((row) => row.service)))].sort(),
+    listTags: async () => [],
+    listCostCategories: async () => [],
     fetchDaily: async (query, start, end): Promise<DecodedBucket[]> =>
       eachDay(start, end).map((day) => ({
         day,

@@ -45,6 +45,14 @@ export class CountingSource implements CostSource {
     return buckets;
   }
 
+  listTags(start: Day, end: Day, key?: string, signal?: AbortSignal): Promise<string[]> {
+    return this.#inner.listTags(start, end, key, signal);
+  }
+
+  listCostCategories(start: Day, end: Day, name?: string, signal?: AbortSignal): Promise<string[]> {
+    return this.#inner.listCostCategories(start, end, name, signal);
+  }
+
   pages(pageSize: number): { costAndUsage: number; dimensionValues: number } {
     const pages = (counts: number[]) => counts.reduce((sum, count) => sum + Math.max(1, Math.ceil(count / pageSize)), 0);
     return { costAndUsage: pages(this.costAndUsageRows), dimensionValues: pages(this.dimensionValues) };

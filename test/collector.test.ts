@@ -21,6 +21,8 @@ async function setup(t: Test, now: string, flags: string[] = []) {
   const reads: string[] = [];
   const counting = (real: CostSource): CostSource => ({
     discoverServices: (...args) => real.discoverServices(...args),
+    listTags: (...args) => real.listTags(...args),
+    listCostCategories: (...args) => real.listCostCategories(...args),
     fetchDaily: (query: PlannedQuery, start, end, signal) => {
       reads.push(`${query.services.join('+')} ${start}..${end}`);
       return real.fetchDaily(query, start, end, signal);

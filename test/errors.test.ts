@@ -59,7 +59,7 @@ t.test('checkWritable: files and folders that exist, and ones still to be made',
 
 t.test('what the SDK throws, sorted into what a person can act on', async (t) => {
   const denied = classifyAwsError({ name: 'AccessDeniedException', message: 'User: arn:aws:iam::1:user/x is not authorized\nmore' }, COST_EXPLORER, 'GetCostAndUsage');
-  t.match(denied, { code: 'BUE_ERR_AWS_ACCESS_DENIED', exitCode: EXIT_CODES.aws, message: 'AWS denied GetCostAndUsage (User: arn:aws:iam::1:user/x is not authorized); the identity needs ce:GetCostAndUsage and ce:GetDimensionValues, see deploy/iam-policy.json' });
+  t.match(denied, { code: 'BUE_ERR_AWS_ACCESS_DENIED', exitCode: EXIT_CODES.aws, message: 'AWS denied GetCostAndUsage (User: arn:aws:iam::1:user/x is not authorized); the identity needs ce:GetCostAndUsage, see deploy/iam-policy.json' });
   t.match(classifyAwsError({ name: 'TimeoutError', message: 'socket timed out' }, COST_EXPLORER, 'GetCostAndUsage'), { code: 'BUE_ERR_AWS_UNREACHABLE', message: /^Cost Explorer is unreachable \(TimeoutError: socket timed out\)/ });
   const throttled = { name: 'ThrottlingException', message: 'Rate exceeded' };
   t.equal(classifyAwsError(throttled, COST_EXPLORER, 'GetCostAndUsage'), throttled, 'throttling passes through for the backoff to see');
@@ -67,7 +67,7 @@ t.test('what the SDK throws, sorted into what a person can act on', async (t) =>
   t.equal(classifyAwsError('text', COST_EXPLORER, 'GetCostAndUsage'), 'text');
   t.equal(classifyAwsError(null, COST_EXPLORER, 'GetCostAndUsage'), null);
   t.ok(denied instanceof AwsError);
-  const cloudwatch: AwsApi = { ...COST_EXPLORER, api: 'cloudwatch', title: 'CloudWatch', permissions: ['cloudwatch:GetMetricData'], endpointVariable: 'AWS_ENDPOINT_URL_CLOUDWATCH' };
+  const cloudwatch: AwsApi = { ...COST_EXPLORER, api: 'cloudwatch', title: 'CloudWatch', iamPrefix: 'cloudwatch', endpointVariable: 'AWS_ENDPOINT_URL_CLOUDWATCH' };
   t.match(classifyAwsError({ name: 'AccessDenied', message: 'no' }, cloudwatch, 'GetMetricData'), { message: 'AWS denied GetMetricData (no); the identity needs cloudwatch:GetMetricData, see deploy/iam-policy.json' }, 'the advice is the API\'s');
   t.match(classifyAwsError({ code: 'ECONNREFUSED', message: 'refused' }, cloudwatch, 'GetMetricData'), { message: /^CloudWatch is unreachable .*AWS_ENDPOINT_URL_CLOUDWATCH if set$/ });
 });

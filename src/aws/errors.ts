@@ -32,7 +32,7 @@ export function classifyAwsError(error: unknown, api: AwsApi, operation: string)
     return new AwsError('BUE_ERR_AWS_CREDENTIALS', `AWS refused the credentials (${e.name}: ${firstLine(e)}); check AWS_PROFILE or the access keys, and renew a session token`, { cause: error });
   }
   if (ACCESS_DENIED.has(e.name ?? '')) {
-    return new AwsError('BUE_ERR_AWS_ACCESS_DENIED', `AWS denied ${operation} (${firstLine(e)}); the identity needs ${api.permissions.join(' and ')}, see deploy/iam-policy.json`, { cause: error });
+    return new AwsError('BUE_ERR_AWS_ACCESS_DENIED', `AWS denied ${operation} (${firstLine(e)}); the identity needs ${api.iamPrefix}:${operation}, see deploy/iam-policy.json`, { cause: error });
   }
   if (UNREACHABLE.has(e.code ?? '') || e.name === 'TimeoutError') {
     return new AwsError('BUE_ERR_AWS_UNREACHABLE', `${api.title} is unreachable (${e.code ?? e.name}: ${firstLine(e)}); check the network or proxy, and ${api.endpointVariable} if set`, { cause: error });

@@ -25,8 +25,8 @@ export interface AwsApi {
   title: string;
   /** The operations the exporter calls, each counted from 0 at start. */
   operations: readonly string[];
-  /** The IAM actions those operations need. */
-  permissions: readonly string[];
+  /** The IAM service prefix of its actions (ce, cloudwatch): an operation needs `prefix:Operation`. */
+  iamPrefix: string;
   /** The SDK's variable that points the client at another endpoint. */
   endpointVariable: string;
   /** The price of one answered request, from the operation and its input. */

@@ -1,7 +1,9 @@
 import {
   CostExplorerClient,
   GetCostAndUsageCommand,
+  GetCostCategoriesCommand,
   GetDimensionValuesCommand,
+  GetTagsCommand,
   type Expression,
 } from '@aws-sdk/client-cost-explorer';
 import type { Config } from '../config.js';
@@ -9,15 +11,15 @@ import { countRequests, type AwsApi, type OnRequest } from '../aws/requests.js';
 import { AwsError } from '../errors.js';
 import { classifyAwsError, isCredentialsRefused } from '../aws/errors.js';
 import type { Day } from '../time.js';
-import { decodeCostAndUsagePage, decodeDimensionValuesPage, type DecodedBucket } from './decode.js';
+import { decodeCostAndUsagePage, decodeCostCategoriesPage, decodeDimensionValuesPage, decodeTagsPage, type DecodedBucket } from './decode.js';
 import type { PlannedQuery } from './plan.js';
 
 /** Cost Explorer bills every answered request (every page) at the same price. */
 export const COST_EXPLORER: AwsApi = {
   api: 'cost_explorer',
   title: 'Cost Explorer',
-  operations: ['GetCostAndUsage', 'GetDimensionValues'],
-  permissions: ['ce:GetCostAndUsage', 'ce:GetDimensionValues'],
+  operations: ['GetCostAndUsage', 'GetDimensionValues', 'GetTags', 'GetCostCategories'],
+  iamPrefix: 'ce',
   endpointVariable: 'AWS_ENDPOINT_URL_COST_EXPLORER',
   price: () => COST_EXPLORER_PRICE_USD,
 };
@@ -34,6 +36,10 @@ export class PaginationError extends AwsError {
 export interface CostSource {
   discoverServices(search: string, start: Day, end: Day, signal?: AbortSignal): Promise<string[]>;
   fetchDaily(query: PlannedQuery, start: Day, end: Day, signal?: AbortSignal): Promise<DecodedBucket[]>;
+  /** Cost allocation tag keys with spend in [start, end), or with `key` that key's values. */
+  listTags(start: Day, end: Day, key?: string, signal?: AbortSignal): Promise<string[]>;
+  /** Cost categories in [start, end), or with `name` that category's values. */
+  listCostCategories(start: Day, end: Day, name?: string, signal?: AbortSignal): Promise<string[]>;
 }
 
 export interface CostExplorerSourceOptions {
@@ -162,6 +168,24 @@ export class CostExplorerSource implements CostSource {
     );
     const service = query.services.length === 1 ? query.services[0] : undefined;
     return mergeBuckets(pages.flatMap((page) => decodeCostAndUsagePage(page, query.groupBy, service)));
+  }
+
+  async listTags(start: Day, end: Day, key?: string, signal?: AbortSignal): Promise<string[]> {
+    const pages = await this.#pages((token) =>
+      this.#guard('GetTags', this.#client.send(new GetTagsCommand({ TimePeriod: { Start: start, End: end }, ...(key === undefined ? {} : { TagKey: key }), NextPageToken: token }), { abortSignal: signal })),
+    );
+    return [...new Set(pages.flatMap(decodeTagsPage))].sort();
+  }
+
+  async listCostCategories(start: Day, end: Day, name?: string, signal?: AbortSignal): Promise<string[]> {
+    const pages = await this.#pages((token) =>
+      this.#guard(
+        'GetCostCategories',
+        this.#client.send(new GetCostCategoriesCommand({ TimePeriod: { Start: start, End: end }, ...(name === undefined ? {} : { CostCategoryName: name }), NextPageToken: token }), { abortSignal: signal }),
+      ),
+    );
+    const field = name === undefined ? 'CostCategoryNames' : 'CostCategoryValues';
+    return [...new Set(pages.flatMap((page) => decodeCostCategoriesPage(page, field)))].sort();
   }
 
   destroy(): void {

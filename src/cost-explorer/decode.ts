@@ -101,3 +101,19 @@ export function decodeDimensionValuesPage(page: unknown): string[] {
     return entry.Value;
   });
 }
+
+/** Tag keys, or one key's values, of one GetTags page. */
+export function decodeTagsPage(page: unknown): string[] {
+  return stringList(page, 'Tags');
+}
+
+/** Cost category names, or one category's values, of one GetCostCategories page. */
+export function decodeCostCategoriesPage(page: unknown, field: 'CostCategoryNames' | 'CostCategoryValues'): string[] {
+  return stringList(page, field);
+}
+
+function stringList(page: unknown, field: string): string[] {
+  const list = isRecord(page) ? (page[field] ?? []) : undefined;
+  if (!Array.isArray(list) || !list.every((value) => typeof value === 'string')) throw new AnswerError(`${field} is not a list of strings`);
+  return list;
+}

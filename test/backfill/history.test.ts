@@ -8,6 +8,7 @@ import { family, set } from '../../src/metrics/series.js';
 import type { HistoryPlan } from '../../src/sources/source.js';
 import { UsageTypeSource } from '../../src/sources/usage-type/source.js';
 import { dayStartMs } from '../../src/time.js';
+import { NO_KEYS } from '../helpers/cost-source.js';
 import { parseExposition } from '../helpers/exposition.js';
 import { silentLogger } from '../helpers/stack.js';
 
@@ -23,7 +24,7 @@ const entries: Record<string, DayEntry> = {
 };
 entries['2026-11-02']!.rows.push({ account: '111122223333', service: 'Amazon Bedrock', usageType: 'USE1-NovaLite-input-tokens', cost: 1, quantity: 1, unit: '1K tokens' });
 // The history reads the ledger only: a client that is never asked.
-const unread: CostSource = { discoverServices: () => Promise.reject(new Error('not read')), fetchDaily: () => Promise.reject(new Error('not read')) };
+const unread: CostSource = { ...NO_KEYS, discoverServices: () => Promise.reject(new Error('not read')), fetchDaily: () => Promise.reject(new Error('not read')) };
 const discovery = new ServiceDiscovery({ client: unread, logger: silentLogger(), services: ['Amazon Bedrock'], search: 'Bedrock', rediscoverMs: 0 });
 const ledger = new Ledger(10);
 ledger.commit(Object.values(entries));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { AnswerError, decodeCostAndUsagePage, decodeDimensionValuesPage } from '../../src/cost-explorer/decode.js';
+import { AnswerError, decodeCostAndUsagePage, decodeCostCategoriesPage, decodeDimensionValuesPage, decodeTagsPage } from '../../src/cost-explorer/decode.js';
 import type { Grouping } from '../../src/cost-explorer/plan.js';
 
 const BY_ACCOUNT: Grouping = { type: 'DIMENSION', key: 'LINKED_ACCOUNT' };
@@ -93,6 +93,16 @@ t.test('dimension values', async (t) => {
   t.same(decodeDimensionValuesPage({ DimensionValues: [{ Value: 'Amazon Bedrock', Attributes: {} }] }), ['Amazon Bedrock']);
   t.throws(() => decodeDimensionValuesPage({}), AnswerError);
   t.throws(() => decodeDimensionValuesPage({ DimensionValues: [{}] }), /DimensionValues\[0\]: no Value/);
+});
+
+t.test('tag keys and values, cost category names and values', async (t) => {
+  t.same(decodeTagsPage({ Tags: ['team', 'cost-center'], ReturnSize: 2, TotalSize: 2 }), ['team', 'cost-center']);
+  t.same(decodeTagsPage({ ReturnSize: 0, TotalSize: 0 }), [], 'none in the period');
+  t.same(decodeCostCategoriesPage({ CostCategoryNames: ['business-unit'] }, 'CostCategoryNames'), ['business-unit']);
+  t.same(decodeCostCategoriesPage({ CostCategoryNames: ['business-unit'], CostCategoryValues: ['Research'] }, 'CostCategoryValues'), ['Research']);
+  t.throws(() => decodeTagsPage(null), { code: 'BUE_ERR_AWS_ANSWER', message: /Tags is not a list of strings/ });
+  t.throws(() => decodeTagsPage({ Tags: ['team', 7] }), /Tags is not a list of strings/);
+  t.throws(() => decodeCostCategoriesPage({ CostCategoryValues: 'Research' }, 'CostCategoryValues'), /CostCategoryValues is not a list of strings/);
 });
 
 t.test('property: any JSON value decodes or fails with AnswerError, nothing else', async (t) => {

@@ -18,6 +18,7 @@ import { sourcesFor } from '../../src/sources/index.js';
 import { dayOf, dayStartMs } from '../../src/time.js';
 import { landingPage } from '../../src/web/landing.js';
 import { parseExposition } from '../helpers/exposition.js';
+import { NO_KEYS } from '../helpers/cost-source.js';
 import { until } from '../helpers/rig.js';
 import { silentLogger } from '../helpers/stack.js';
 
@@ -132,7 +133,7 @@ t.test('a failing source keeps its last good series and never blanks another', a
 });
 
 t.test('when the bill-wide source fails from the start, the others are served and the page says so', async (t) => {
-  const down: CostSource = { discoverServices: () => Promise.reject(new Error('Cost Explorer is down')), fetchDaily: () => Promise.reject(new Error('unused')) };
+  const down: CostSource = { ...NO_KEYS, discoverServices: () => Promise.reject(new Error('Cost Explorer is down')), fetchDaily: () => Promise.reject(new Error('unused')) };
   const { collector, value } = await setup(t, { now: '2026-11-20T12:00:30Z', client: down });
   t.notOk(await collector.refresh());
   t.ok(collector.snapshot, 'ready with what the other source gave');

@@ -14,6 +14,7 @@ import { LedgerStore, loadLedger } from '../../src/cost-explorer/ledger-file.js'
 import { HealthMetrics } from '../../src/metrics/health.js';
 import { sourcesFor } from '../../src/sources/index.js';
 import { addDays, dayOf, eachDay } from '../../src/time.js';
+import { NO_KEYS } from '../helpers/cost-source.js';
 import { parseExposition } from '../helpers/exposition.js';
 import { capturingLogger, dataPart, startProxy, startRig, truthDifferences, until, watchProcess } from '../helpers/rig.js';
 import { temporaryFolder } from '../helpers/temporary.js';
@@ -88,6 +89,7 @@ t.test('stopping mid-refresh saves the settled days already read', async (t) => 
   let reading = false;
   // The first service read answers with settled days; the second hangs until the stop abandons it.
   const source: CostSource = {
+    ...NO_KEYS,
     discoverServices: async () => [],
     fetchDaily: (query, start, end, signal) => {
       if (query.services.includes('Answers')) {
@@ -114,6 +116,7 @@ t.test('a source that throws anything at all fails the refresh and nothing else'
   const { config } = loadConfig(['--collection.services=Amazon Bedrock'], {});
   const thrown: unknown[] = ['a string', null, 42, Object.assign(new Error('two\nlines'), { name: 'Error' }), new TypeError('oops')];
   const source: CostSource = {
+    ...NO_KEYS,
     discoverServices: async () => [],
     fetchDaily: async () => {
       throw thrown.shift();

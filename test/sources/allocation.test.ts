@@ -6,7 +6,7 @@ import { activations, COST_CATEGORY, TAG_KEYS } from '../../src/emulator/attribu
 import type { LineItem } from '../../src/emulator/dataset.js';
 import { addDays, addMonths, dayOf, eachDay, monthStart } from '../../src/time.js';
 import { parseExposition, sumBy, type Sample } from '../helpers/exposition.js';
-import { differences, startRig, type Rig } from '../helpers/rig.js';
+import { capturingLogger, differences, startProxy, startRig, type Rig } from '../helpers/rig.js';
 
 const KEYS = [
   { type: 'tag', key: TAG_KEYS.team, of: (item: LineItem) => item.tags?.[TAG_KEYS.team] },
@@ -86,4 +86,43 @@ t.test('before a tag key was activated its spend is untagged, as Cost Explorer s
   const all = sumBy(samples, 'bedrock_cost_usd_month_to_date', []).get('')!;
   const share = untagged.reduce((sum, s) => sum + s.value, 0) / all;
   t.ok(share > 0.3 && share < 1, `most of the month before activation is untagged (${(share * 100).toFixed(0)}%)`);
+});
+
+t.test('at start it says which keys Cost Explorer knows, with their values, and warns about the others', async (t) => {
+  const { logger, lines } = capturingLogger('info');
+  const rig = await startRig({ size: 'demo', logger, flags: [...FLAGS, '--collection.allocation-tag=owner', '--collection.cost-category=Region Group'] });
+  t.teardown(() => rig.close());
+  t.ok(await rig.exporter.collector.refresh());
+  t.ok(await rig.exporter.collector.refresh());
+  const said = lines.map((line) => JSON.parse(line) as { level: number; msg: string; key?: string; count?: number });
+  const about = (key: string) => said.filter((line) => line.key === key);
+  t.match(about(TAG_KEYS.team), [{ level: 30, msg: /^cost allocation tag "team": \d+ values in Cost Explorer from 2026-11-01$/ }], 'once, though it refreshed twice');
+  t.ok(about(TAG_KEYS.team)[0]!.count! >= 4);
+  t.match(about(COST_CATEGORY), [{ level: 30, msg: /^cost category "business-unit": \d+ values/ }]);
+  t.match(about('owner'), [{ level: 40, msg: /^cost allocation tag "owner" has no spend in Cost Explorer from 2026-11-01: activate it in the Billing console/ }]);
+  t.match(about('Region Group'), [{ level: 40, msg: /^cost category "Region Group" has no spend in Cost Explorer from 2026-11-01: check its name/ }]);
+  t.equal(rig.emulator.stats().requests.GetTags, 3, 'the keys, and the values of each known key');
+  t.equal(rig.emulator.stats().requests.GetCostCategories, 2);
+  const samples = parseExposition(await rig.metricsText());
+  const owner = samples.filter((s) => s.name === 'bedrock_allocation_cost_usd_month_to_date' && s.labels.allocation_key === 'owner');
+  t.ok(owner.length > 0 && owner.every((s) => s.labels.allocation_value === undefined), 'an unknown key is still read: all its spend has no value');
+});
+
+t.test('a key check that fails costs a warning, not the refresh', async (t) => {
+  const { logger, lines } = capturingLogger('info');
+  let proxy: Awaited<ReturnType<typeof startProxy>> | undefined;
+  const rig = await startRig({
+    size: 'small',
+    logger,
+    flags: FLAGS,
+    endpoint: async (url) => (proxy = await startProxy(url, (operation, answer) => (operation === 'GetTags' ? { ...answer, Tags: 'team' } : answer))).url,
+  });
+  t.teardown(async () => {
+    await rig.close();
+    await proxy!.close();
+  });
+  t.ok(await rig.exporter.collector.refresh(), 'the refresh succeeds');
+  t.ok(lines.some((line) => line.includes('could not list the cost allocation tag keys Cost Explorer knows, reading them anyway: malformed Cost Explorer answer: Tags is not a list of strings')));
+  t.ok(lines.some((line) => line.includes('cost category \\"business-unit\\"')), 'the cost categories are still checked');
+  t.same(allocationDifferences(rig, parseExposition(await rig.metricsText())), []);
 });

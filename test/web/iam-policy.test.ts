@@ -16,10 +16,10 @@ interface Statement {
 
 const policy = JSON.parse(readFileSync(join(root, 'deploy/iam-policy.json'), 'utf8')) as { Version: string; Statement: Statement[] };
 
-t.test('the policy parses and allows only the two read actions, on "*"', async (t) => {
+t.test('the policy parses and allows only the four read actions, on "*"', async (t) => {
   t.equal(policy.Version, '2012-10-17');
   const actions = policy.Statement.flatMap((statement) => statement.Action);
-  t.same([...actions].sort(), ['ce:GetCostAndUsage', 'ce:GetDimensionValues']);
+  t.same([...actions].sort(), ['ce:GetCostAndUsage', 'ce:GetCostCategories', 'ce:GetDimensionValues', 'ce:GetTags']);
   for (const statement of policy.Statement) {
     t.equal(statement.Effect, 'Allow');
     t.equal(statement.Resource, '*', 'Cost Explorer has no resource-level permissions');

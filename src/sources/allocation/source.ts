@@ -3,6 +3,7 @@ import type { CostSource } from '../../cost-explorer/client.js';
 import type { ServiceDiscovery } from '../../cost-explorer/discovery.js';
 import type { DayEntry } from '../../cost-explorer/ledger.js';
 import { describePlan, planGroupedQueries, type Grouping } from '../../cost-explorer/plan.js';
+import { oneLine } from '../../errors.js';
 import { Pacer } from '../../pacer.js';
 import type { Day, DayRange } from '../../time.js';
 import { DailySource, type DailyOptions, type DailyPlan } from '../daily.js';
@@ -10,7 +11,7 @@ import type { Contribution } from '../source.js';
 import { aggregateAllocation, type Allocation } from './aggregate.js';
 
 export interface AllocationSourceOptions extends DailyOptions {
-  client: Pick<CostSource, 'fetchDaily'>;
+  client: Pick<CostSource, 'fetchDaily' | 'listTags' | 'listCostCategories'>;
   discovery: Pick<ServiceDiscovery, 'services'>;
   /** Cost allocation tag keys, verbatim. */
   tags: readonly string[];
@@ -29,6 +30,7 @@ export class AllocationSource extends DailySource {
   readonly #classify = memoizedClassifier();
   readonly #groupings: Array<Extract<Grouping, { type: 'TAG' | 'COST_CATEGORY' }>>;
   readonly #allocations = new Map<string, Allocation>();
+  #checked = false;
 
   constructor(options: AllocationSourceOptions) {
     super(options);
@@ -41,6 +43,10 @@ export class AllocationSource extends DailySource {
 
   async plan(range: DayRange, signal?: AbortSignal): Promise<DailyPlan> {
     const { client, discovery } = this.#options;
+    if (!this.#checked) {
+      this.#checked = true;
+      await this.#checkKeys(range, signal);
+    }
     const services = await discovery.services(range.start, range.end, signal);
     const planned = this.#groupings.flatMap((groupBy) => {
       const queries = planGroupedQueries(services, groupBy);
@@ -56,6 +62,35 @@ export class AllocationSource extends DailySource {
         read: (start, end, readSignal) => client.fetchDaily(query, start, end, readSignal),
       })),
     };
+  }
+
+  /**
+   * Says once which of the configured keys Cost Explorer knows, with their values, and warns about the
+   * others: a key that is not activated (or tags no spend) leaves all its spend without a value. A
+   * check that fails costs a warning, never the refresh.
+   */
+  async #checkKeys(range: DayRange, signal?: AbortSignal): Promise<void> {
+    const { client, logger, tags, costCategories } = this.#options;
+    const kinds = [
+      { kind: 'cost allocation tag', configured: tags, list: (key?: string) => client.listTags(range.start, range.end, key, signal), hint: 'activate it in the Billing console (Cost allocation tags); spend before activation stays untagged' },
+      { kind: 'cost category', configured: costCategories, list: (key?: string) => client.listCostCategories(range.start, range.end, key, signal), hint: 'check its name in the Billing console (Cost categories)' },
+    ];
+    for (const { kind, configured, list, hint } of kinds) {
+      if (configured.length === 0) continue;
+      try {
+        const known = new Set(await list());
+        for (const key of configured) {
+          if (!known.has(key)) {
+            logger.warn({ key, known: [...known] }, `${kind} ${JSON.stringify(key)} has no spend in Cost Explorer from ${range.start}: ${hint}; until then all its spend has no allocation_value`);
+            continue;
+          }
+          const values = await list(key);
+          logger.info({ key, values: values.slice(0, 50), count: values.length }, `${kind} ${JSON.stringify(key)}: ${values.length} values in Cost Explorer from ${range.start}`);
+        }
+      } catch (error) {
+        logger.warn({ err: error }, `could not list the ${kind} keys Cost Explorer knows, reading them anyway: ${oneLine(error)}`);
+      }
+    }
   }
 
   async contribute(today: Day, entries: Iterable<DayEntry>, pacer = new Pacer()): Promise<Contribution> {
