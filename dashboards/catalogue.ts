@@ -1,5 +1,6 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { accountsDashboard } from './accounts.js';
+import { chargebackDashboard } from './chargeback.js';
 import { exporterDashboard } from './exporter.js';
 import { modelsDashboard } from './models.js';
 import { overviewDashboard } from './overview.js';
@@ -9,5 +10,6 @@ export const CATALOGUE: ReadonlyArray<{ file: string; build: () => Dashboard }> 
   { file: 'bedrock-overview.json', build: overviewDashboard },
   { file: 'bedrock-models.json', build: modelsDashboard },
   { file: 'bedrock-accounts.json', build: accountsDashboard },
+  { file: 'bedrock-chargeback.json', build: chargebackDashboard },
   { file: 'bedrock-exporter.json', build: exporterDashboard },
 ];

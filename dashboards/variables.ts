@@ -48,6 +48,18 @@ export function usageVariables(): QueryVariableBuilder[] {
   ];
 }
 
+/** The key (one at a time: values of different keys overlap) and its values, for the chargeback dashboard. */
+export function allocationVariables(): QueryVariableBuilder[] {
+  const key = new QueryVariableBuilder('allocation_key')
+    .label('Tag or cost category')
+    .datasource(DATASOURCE)
+    .query('label_values(bedrock_allocation_cost_usd_month_to_date, allocation_key)')
+    .definition('label_values(bedrock_allocation_cost_usd_month_to_date, allocation_key)')
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.AlphabeticalAsc);
+  return [key, multiValueVariable('allocation_value', 'Value', 'label_values(bedrock_allocation_cost_usd_month_to_date{allocation_key=~"$allocation_key"}, allocation_value)')];
+}
+
 /** job and instance of the exporter, for its health dashboard. */
 export function exporterVariables(): QueryVariableBuilder[] {
   return [
@@ -67,6 +79,11 @@ const selector = (metric: string, matchers: string, extra: string): string =>
  * one value per series across exporter replicas, so that sums over it never count twice.
  */
 export const usage = (metric: string, extra = ''): string => `max without (instance) (${selector(metric, USAGE_MATCHERS, extra)})`;
+
+const ALLOCATION_MATCHERS = 'allocation_key=~"$allocation_key", allocation_value=~"$allocation_value"';
+
+/** An allocation series narrowed by the key and values chosen, one value per series across replicas. */
+export const allocation = (metric: string, extra = ''): string => `max without (instance) (${selector(metric, ALLOCATION_MATCHERS, extra)})`;
 
 /** `metric{extra, job=~"$job", instance=~"$instance"}`: one of the exporter's own series. */
 export const exporter = (metric: string, extra = ''): string => selector(metric, EXPORTER_MATCHERS, extra);

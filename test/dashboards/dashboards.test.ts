@@ -21,6 +21,8 @@ const EXPORTER_METRICS = [
   'bedrock_usage_month_to_date',
   'bedrock_usage_type_info',
   'bedrock_account_info',
+  'bedrock_allocation_cost_usd_month_to_date',
+  'bedrock_allocation_tokens_month_to_date',
   'bedrock_data_day_timestamp_seconds',
   'bedrock_data_estimated',
   'bedrock_exporter_build_info',
@@ -193,11 +195,16 @@ t.test('template variables: defined where used, only in regex matchers, "All" ma
     t.equal(variables.get('datasource')?.type, 'datasource', `${dashboard.uid}: datasource variable`);
     t.equal(variables.get('datasource')?.query, 'prometheus');
     for (const variable of dashboard.templating.list.filter((v) => v.type === 'query')) {
+      // A key's values add up to the whole bill: keys are shown one at a time, never summed together.
+      if (variable.name === 'allocation_key') {
+        t.notOk(variable.multi || variable.includeAll, `${dashboard.uid} $${variable.name}: one key at a time`);
+        continue;
+      }
       t.equal(variable.multi, true, `${dashboard.uid} $${variable.name}: multi`);
       t.equal(variable.includeAll, true, `${dashboard.uid} $${variable.name}: include All`);
       t.equal(variable.allValue, '.*', `${dashboard.uid} $${variable.name}: All also matches series without the label`);
     }
-    const wanted = dashboard.uid === 'bedrock-exporter' ? ['job', 'instance'] : ['account', 'region', 'provider', 'model'];
+    const wanted = { 'bedrock-exporter': ['job', 'instance'], 'bedrock-chargeback': ['allocation_key', 'allocation_value'] }[dashboard.uid] ?? ['account', 'region', 'provider', 'model'];
     for (const name of wanted) t.ok(variables.has(name), `${dashboard.uid}: $${name}`);
     const queried = JSON.stringify(panelsOf(dashboard).map((panel) => [panel.datasource, panel.targets]));
     const uses = [...queried.matchAll(/\$\{?(\w+)\}?/g)].map((m) => m[1] as string);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
@@ -135,7 +135,7 @@ t.test('Grafana: provisioned data source is the prometheus service, dashboards c
   t.ok(ports('prometheus').includes(Number(url.port)), `Prometheus serves port ${url.port}`);
   t.equal(source?.type, 'prometheus');
   t.equal(source?.isDefault, true);
-  for (const file of ['bedrock-overview.json', 'bedrock-models.json', 'bedrock-accounts.json', 'bedrock-exporter.json']) {
+  for (const file of readdirSync(join(ROOT, 'grafana/dashboards')).filter((name) => name.endsWith('.json'))) {
     const dashboard = JSON.parse(read(`grafana/dashboards/${file}`)) as { templating: { list: Array<{ name: string; current?: { value: string } }> } };
     const variable = dashboard.templating.list.find((v) => v.name === 'datasource');
     t.equal(variable?.current?.value, source?.uid, `${file} defaults to the provisioned data source uid`);
