@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Pacer } from '../pacer.js';
 import type { Contribution } from '../sources/source.js';
-import type { Summary } from '../sources/summary.js';
+import type { Breakdown, Summary } from '../sources/summary.js';
 import { renderSlices } from '../metrics/exposition.js';
 
 const gzipAsync = promisify(gzip);
@@ -14,6 +14,7 @@ export interface Snapshot {
   body: Buffer;
   gzipped: Buffer;
   summary: Summary | undefined;
+  breakdowns: Breakdown[];
   /** Distinct `service|usage type` pairs that no grammar recognised. */
   unrecognized: Set<string>;
   series: number;
@@ -37,6 +38,7 @@ export async function buildSnapshot(contributions: readonly Contribution[], pace
     body,
     gzipped: await gzipAsync(body),
     summary: contributions.find((contribution) => contribution.summary)?.summary,
+    breakdowns: contributions.flatMap((contribution) => contribution.breakdowns ?? []),
     unrecognized: new Set(contributions.flatMap((contribution) => [...(contribution.unrecognized ?? [])])),
     series: families.reduce((count, f) => count + f.series.size, 0),
   };

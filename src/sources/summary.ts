@@ -27,3 +27,11 @@ export interface Summary {
   tokensByDay: Map<Day, Map<string, number>>;
   estimated: { daily: boolean; monthToDate: boolean };
 }
+
+/** A table of this month's spend and tokens by the values of one key: a team tag, a cost category. */
+export interface Breakdown {
+  /** What the values are values of, as a person reads it: `tag team`, `cost category business-unit`. */
+  title: string;
+  /** Value ('' for spend without one) -> month to date. */
+  totals: Map<string, Totals>;
+}

@@ -1,6 +1,6 @@
 import type { CollectorStatus as RefreshStatus } from '../pipeline/collector.js';
 import type { Snapshot } from '../pipeline/snapshot.js';
-import type { Summary, Totals } from '../sources/summary.js';
+import type { Breakdown, Summary, Totals } from '../sources/summary.js';
 import { monthStart } from '../time.js';
 import { chartLegend, dailyTokenSeries, PALETTE, stackedBarChart } from './chart.js';
 import { compact, count, escapeHtml, longDay, modelName, regionName, share, shortDay, usd, utcTime } from './format.js';
@@ -130,14 +130,23 @@ function byAccount(summary: Summary): string {
 <section class="panel">${breakdown({ id: 'by-account', caption: 'By account, month to date', noun: 'Account', plural: 'accounts', name, blankMeans: '', totals: summary.byAccount, all: summary.monthToDate })}</section>`;
 }
 
-// A summary never changes once built, and the page is rendered per request: draw its overview once.
-const overviews = new WeakMap<Summary, string>();
+// Who spends: one table per tag or cost category, its values adding up to the bill.
+function byValue({ title, totals }: Breakdown): string {
+  const all = [...totals.values()].reduce((sum, t) => ({ cost: sum.cost + t.cost, tokens: sum.tokens + t.tokens, tokenCost: sum.tokenCost + t.tokenCost }), { cost: 0, tokens: 0, tokenCost: 0 });
+  const id = `by-${title.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`;
+  const name = (value: string): string => (value === '' ? '(none)' : value);
+  return `
+<section class="panel">${breakdown({ id, caption: `By ${title}, month to date`, noun: title.charAt(0).toUpperCase() + title.slice(1), plural: 'values', name, blankMeans: `Spend without a value for ${title}: called without a tagged profile or principal, or before the tag was activated`, totals, all })}</section>`;
+}
 
-function cachedOverview(summary: Summary): string {
-  let html = overviews.get(summary);
+// A snapshot never changes once built, and the page is rendered per request: draw its overview once.
+const overviews = new WeakMap<Snapshot, string>();
+
+function cachedOverview(snapshot: Snapshot, summary: Summary): string {
+  let html = overviews.get(snapshot);
   if (html === undefined) {
-    html = overview(summary);
-    overviews.set(summary, html);
+    html = overview(summary) + snapshot.breakdowns.map(byValue).join('');
+    overviews.set(snapshot, html);
   }
   return html;
 }
@@ -197,7 +206,7 @@ footer { color: var(--muted); font-size: .8rem; }
 export function landingPage(options: { version: string; telemetryPath: string; status: RefreshStatus; snapshot: Snapshot | undefined }): string {
   const { status, snapshot } = options;
   const current = state(status, snapshot);
-  const body = snapshot?.summary ? cachedOverview(snapshot.summary) : '<p class="panel empty">The overview appears after the first successful refresh from Cost Explorer.</p>';
+  const body = snapshot?.summary ? cachedOverview(snapshot, snapshot.summary) : '<p class="panel empty">The overview appears after the first successful refresh from Cost Explorer.</p>';
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -20,7 +20,7 @@ const entries = [
 ];
 
 t.test('daily is yesterday, month to date the month; spend without a value has no allocation_value', async (t) => {
-  const families = await aggregateAllocation(entries, '2026-11-20', memoizedClassifier(), (key) => KEYS[key]!);
+  const { families, breakdowns } = await aggregateAllocation(entries, '2026-11-20', memoizedClassifier(), (key) => KEYS[key]!);
   const samples = parseExposition(await render(families));
   const value = (name: string, labels: Record<string, string | undefined>) =>
     samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
@@ -31,6 +31,12 @@ t.test('daily is yesterday, month to date the month; spend without a value has n
   t.equal(value('bedrock_allocation_tokens_daily', { allocation_type: 'cost_category', allocation_key: 'unit', allocation_value: 'Research' }), 60_000);
   t.same(families.map((f) => f.name), ['bedrock_allocation_tokens_daily', 'bedrock_allocation_cost_usd_daily', 'bedrock_allocation_tokens_month_to_date', 'bedrock_allocation_cost_usd_month_to_date']);
   t.same(families.map((f) => f.accrues), [false, false, true, true], 'month to date grows through the day in a history');
+  t.same(breakdowns.map((b) => [b.title, Object.fromEntries(b.totals)]), [
+    ['tag team', { search: { cost: 11, tokens: 22_000, tokenCost: 11 }, '': { cost: 33, tokens: 44_000, tokenCost: 33 } }],
+    ['cost category unit', { Research: { cost: 40, tokens: 60_000, tokenCost: 40 } }],
+  ], 'the landing page\'s tables: this month by value');
+  const onThe1st = await aggregateAllocation(entries, '2026-11-01', memoizedClassifier(), (key) => KEYS[key]!);
+  t.same(onThe1st.breakdowns.map((b) => [...b.totals.keys()]), [['search', '']], 'on the 1st, October (daily) makes no rows of the month');
 });
 
 t.test('a large month is aggregated in slices, to the same result', async (t) => {
@@ -38,5 +44,5 @@ t.test('a large month is aggregated in slices, to the same result', async (t) =>
   const pacer = new Pacer(0);
   const sliced = await aggregateAllocation(many, '2026-11-30', memoizedClassifier(), (key) => KEYS[key]!, pacer);
   t.ok(pacer.pauses > 0, `paused ${pacer.pauses} times`);
-  t.equal(await render(sliced), await render(await aggregateAllocation(many, '2026-11-30', memoizedClassifier(), (key) => KEYS[key]!)));
+  t.equal(await render(sliced.families), await render((await aggregateAllocation(many, '2026-11-30', memoizedClassifier(), (key) => KEYS[key]!)).families));
 });

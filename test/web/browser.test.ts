@@ -46,7 +46,7 @@ function modelsWithTokens(summary: Summary): number {
 t.test('the overview in headless Chromium matches the snapshot', async (t) => {
   t.ok(existsSync(CHROMIUM), `Debian's chromium is installed at ${CHROMIUM}`);
   // As the demo runs it, so that the screenshot is the demo's page.
-  const stack = await startStack(t, { size: 'demo', flags: ['--collection.lookback-days=30'] });
+  const stack = await startStack(t, { size: 'demo', flags: ['--collection.lookback-days=30', '--collection.allocation-tag=team'] });
   t.ok(await stack.exporter.collector.refresh());
   const summary = stack.exporter.collector.snapshot!.summary!;
 
@@ -71,6 +71,17 @@ t.test('the overview in headless Chromium matches the snapshot', async (t) => {
     if (summary.byModel.size <= TABLE_ROWS + 1) t.same(new Set(models), new Set([...summary.byModel.keys()].map(modelName)));
     const regions = await page.locator('#by-region tbody th').allTextContents();
     t.same(new Set(regions), new Set([...summary.byRegion.keys()].map(regionName)));
+  });
+
+  t.test('who spends: the team table adds up to the month too', async (t) => {
+    const teams = page.locator('#by-tag-team');
+    t.ok(await teams.isVisible(), 'the table by team is visible');
+    t.match(await teams.locator('caption').textContent(), 'By tag team, month to date');
+    const names = await teams.locator('tbody th').allTextContents();
+    t.ok(names.includes('(none)') && names.length >= 4, `teams and spend without one: ${names.join(', ')}`);
+    const spends = (await teams.locator('tbody td:nth-child(2)').allTextContents()).map(parseUsd);
+    t.same(spends, [...spends].sort((a, b) => b - a), 'largest spend first');
+    t.ok(Math.abs(parseUsd(await teams.locator('tfoot td').first().textContent() ?? '') - summary.monthToDate.cost) < 0.02, 'its total is the bill');
   });
 
   t.test('the chart: one series per top model plus other, one bar per day, axes that fit', async (t) => {

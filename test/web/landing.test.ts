@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import type { Snapshot } from '../../src/pipeline/snapshot.js';
 import type { CollectorStatus as RefreshStatus } from '../../src/pipeline/collector.js';
-import type { Summary, Totals } from '../../src/sources/summary.js';
+import type { Breakdown, Summary, Totals } from '../../src/sources/summary.js';
 import { addDays, eachDay, type Day } from '../../src/time.js';
 import { chartLegend, dailyTokenSeries, niceTicks, OTHER_COLOR, PALETTE, stackedBarChart, type DailyChart } from '../../src/web/chart.js';
 import { compact, count, escapeHtml, longDay, modelName, regionName, share, shortDay, usd, utcTime } from '../../src/web/format.js';
@@ -24,8 +24,9 @@ const status = (overrides: Partial<RefreshStatus> = {}): RefreshStatus => ({
   ...overrides,
 });
 
-function snapshotOf(summary: Partial<Summary> = {}): Snapshot {
+function snapshotOf(summary: Partial<Summary> = {}, breakdowns: Breakdown[] = []): Snapshot {
   return {
+    breakdowns,
     text: '',
     body: Buffer.alloc(0),
     gzipped: Buffer.alloc(0),
@@ -351,6 +352,19 @@ t.test('landingPage', async (t) => {
     t.same(accounts.names, [escapeHtml(`Platform ${EVIL} (444455556666)`), '111122223333'], 'named where Cost Explorer gave a name, the id alone otherwise');
     t.same(accounts.spends, ['$750.00', '$250.00']);
     t.notMatch(page(snapshotOf({ ...full.summary, byAccount: new Map([['', { cost: 1000, tokens: 1e9, tokenCost: 1000 }]]) })), /id="by-account"/, 'no account table without the account breakdown');
+  });
+
+  t.test('a table per tag or cost category, spend without a value as (none)', async (t) => {
+    t.notMatch(html, /id="by-tag-/, 'none without tags configured');
+    const teams = new Map<string, Totals>([['search', { cost: 300, tokens: 100e6, tokenCost: 300 }], ['', { cost: 200, tokens: 0, tokenCost: 0 }], [EVIL, { cost: 500, tokens: 900e6, tokenCost: 500 }]]);
+    const withTeams = page(snapshotOf(full.summary, [{ title: 'tag team', totals: teams }, { title: 'cost category Business Unit', totals: new Map([['Research', totalsOf(byModel)]]) }]));
+    const team = table(withTeams, 'by-tag-team');
+    t.same(team.names, [escapeHtml(EVIL), 'search', '(none)'], 'largest spend first, names escaped');
+    t.match(team.body, /<th scope="row" title="Spend without a value for tag team[^"]*">\(none\)<\/th>/);
+    t.match(team.foot, /<td class="num">\$1,000\.00<\/td>/, 'the values add up to the bill');
+    t.match(withTeams, /<caption>By tag team, month to date<\/caption>/);
+    t.match(withTeams, /<th scope="col">Tag team<\/th>/);
+    t.same(table(withTeams, 'by-cost-category-business-unit').names, ['Research']);
   });
 
   t.test('cards and the estimated notice', async (t) => {

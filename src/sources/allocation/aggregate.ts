@@ -3,6 +3,7 @@ import type { DayEntry } from '../../cost-explorer/ledger.js';
 import { family, renderLabels, type Family } from '../../metrics/series.js';
 import { Pacer } from '../../pacer.js';
 import type { Day } from '../../time.js';
+import type { Breakdown, Totals } from '../summary.js';
 import { WINDOWS, windowsOn, type Window } from '../windows.js';
 
 // From the ledger's daily rows grouped by a cost allocation tag or cost category and usage type to the
@@ -34,6 +35,8 @@ interface RowSeries {
   cost: string;
   tokens: string | undefined;
   tokensPerUnit: number;
+  /** This month's totals of the row's key and value, for the landing page. */
+  month?: Totals;
 }
 
 /**
@@ -46,9 +49,24 @@ export async function aggregateAllocation(
   classify: Classifier,
   allocationOf: (queryKey: string) => Allocation,
   pacer = new Pacer(),
-): Promise<Family[]> {
+): Promise<{ families: Family[]; breakdowns: Breakdown[] }> {
   const families = { daily: windowFamilies('daily'), month_to_date: windowFamilies('month_to_date') };
   const memo = new Map<string, RowSeries>();
+  const breakdowns = new Map<string, Breakdown>();
+  const monthOf = (allocation: Allocation, value: string): Totals => {
+    const title = `${allocation.type === 'tag' ? 'tag' : 'cost category'} ${allocation.key}`;
+    let breakdown = breakdowns.get(title);
+    if (breakdown === undefined) {
+      breakdown = { title, totals: new Map() };
+      breakdowns.set(title, breakdown);
+    }
+    let totals = breakdown.totals.get(value);
+    if (totals === undefined) {
+      totals = { cost: 0, tokens: 0, tokenCost: 0 };
+      breakdown.totals.set(value, totals);
+    }
+    return totals;
+  };
   for (const entry of entries) {
     const windows = windowsOn(entry.day, today);
     if (windows.length === 0) continue;
@@ -68,11 +86,18 @@ export async function aggregateAllocation(
         };
         memo.set(id, series);
       }
+      const tokens = series.tokens === undefined ? 0 : row.quantity * series.tokensPerUnit;
       for (const window of windows) {
         addTo(families[window].cost, series.cost, row.cost);
-        if (series.tokens !== undefined) addTo(families[window].tokens, series.tokens, row.quantity * series.tokensPerUnit);
+        if (series.tokens !== undefined) addTo(families[window].tokens, series.tokens, tokens);
+      }
+      if (windows.includes('month_to_date')) {
+        const month = (series.month ??= monthOf(allocation, value));
+        month.cost += row.cost;
+        month.tokens += tokens;
+        if (series.tokens !== undefined) month.tokenCost += row.cost;
       }
     }
   }
-  return WINDOWS.flatMap((window) => [families[window].tokens, families[window].cost]);
+  return { families: WINDOWS.flatMap((window) => [families[window].tokens, families[window].cost]), breakdowns: [...breakdowns.values()] };
 }

@@ -94,6 +94,6 @@ export class AllocationSource extends DailySource {
   }
 
   async contribute(today: Day, entries: Iterable<DayEntry>, pacer = new Pacer()): Promise<Contribution> {
-    return { families: await aggregateAllocation(entries, today, this.#classify, (key) => this.#allocations.get(key)!, pacer) };
+    return aggregateAllocation(entries, today, this.#classify, (key) => this.#allocations.get(key)!, pacer);
   }
 }
