@@ -14,6 +14,8 @@ const KEYS = [
   { type: 'cost_category', key: COST_CATEGORY, of: (item: LineItem) => item.costCategories?.[COST_CATEGORY] },
 ] as const;
 const FLAGS = [`--collection.allocation-tag=${TAG_KEYS.team}`, `--collection.allocation-tag=${TAG_KEYS.application}`, `--collection.cost-category=${COST_CATEGORY}`];
+// A key given twice must not count its spend twice.
+const TWICE = [...FLAGS, `--collection.allocation-tag=${TAG_KEYS.team}`];
 
 /** Cost and tokens per value of a key over days [from, to) at the rig's instant, from the dataset's line items. */
 function truthOf(rig: Rig, of: (item: LineItem) => string | undefined, from: string, to: string) {
@@ -49,7 +51,7 @@ function allocationDifferences(rig: Rig, samples: readonly Sample[]): string[] {
 }
 
 t.test('spend and tokens by tag and cost category value are the bill, per value and in total', async (t) => {
-  const rig = await startRig({ size: 'demo', flags: FLAGS });
+  const rig = await startRig({ size: 'demo', flags: TWICE });
   t.teardown(() => rig.close());
   t.ok(await rig.exporter.collector.refresh());
   const samples = parseExposition(await rig.metricsText());

@@ -35,9 +35,10 @@ export class AllocationSource extends DailySource {
   constructor(options: AllocationSourceOptions) {
     super(options);
     this.#options = options;
+    // A key given twice is read once: its series would otherwise count its spend twice.
     this.#groupings = [
-      ...options.tags.map((key) => ({ type: 'TAG' as const, key })),
-      ...options.costCategories.map((key) => ({ type: 'COST_CATEGORY' as const, key })),
+      ...[...new Set(options.tags)].map((key) => ({ type: 'TAG' as const, key })),
+      ...[...new Set(options.costCategories)].map((key) => ({ type: 'COST_CATEGORY' as const, key })),
     ];
   }
 
