@@ -107,7 +107,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.get('/-/healthy', async (_request, reply) => reply.type('text/plain').send('OK\n'));
 
   app.get('/-/ready', async (_request, reply) => {
-    if (!collector.snapshot) return reply.code(503).type('text/plain').send('Not ready: no data from Cost Explorer yet\n');
+    if (!collector.ready) return reply.code(503).type('text/plain').send('Not ready: the first refresh of every source is not done yet\n');
     return reply.type('text/plain').send('Ready\n');
   });
 

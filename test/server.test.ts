@@ -10,7 +10,7 @@ t.test('endpoints: healthy at once, ready after the first snapshot', async (t) =
   t.equal((await stack.get('/-/healthy')).status, 200);
   const notReady = await stack.get('/-/ready');
   t.equal(notReady.status, 503);
-  t.match(await notReady.text(), /no data from Cost Explorer yet/);
+  t.match(await notReady.text(), /the first refresh of every source is not done yet/);
   const page = await (await stack.get('/')).text();
   t.match(page, /no data yet; refresh failing/);
   t.match(page, /Last error<\/th><td>ServiceUnavailable/);

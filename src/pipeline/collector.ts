@@ -27,6 +27,8 @@ interface Run {
   loop: RefreshLoop;
   contribution?: Contribution;
   ok: boolean;
+  /** Its first refresh has finished, well or not. */
+  done: boolean;
   seconds: number;
 }
 
@@ -50,6 +52,7 @@ export class Collector {
       const run: Run = {
         source,
         ok: false,
+        done: false,
         seconds: 0,
         loop: new RefreshLoop({
           timing: source.timing ?? options.refresh,
@@ -65,6 +68,14 @@ export class Collector {
 
   get snapshot(): Snapshot | undefined {
     return this.#snapshot;
+  }
+
+  /**
+   * Every source has finished its first refresh and there is data: what /-/ready reports. Scrapes are
+   * served before that (a source never waits for another), but a start is done only then.
+   */
+  get ready(): boolean {
+    return this.#snapshot !== undefined && this.#runs.every((run) => run.done);
   }
 
   /** Every source's loop in one: the oldest success, the next refresh due, the first error. */
@@ -121,6 +132,7 @@ export class Collector {
       logger.error({ err: error, source, failures: run.loop.status.consecutiveFailures + 1 }, `refresh failed, keeping the last good series: ${oneLine(error)}`);
       throw error;
     } finally {
+      run.done = true;
       run.seconds = (performance.now() - started) / 1000;
       this.#overall();
     }

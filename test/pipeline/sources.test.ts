@@ -113,6 +113,7 @@ t.test('a hanging source never delays another', async (t) => {
   collector.start();
   t.ok(await until(() => minutes.refreshes >= 3 && collector.snapshot !== undefined, 10_000), 'the minute source is served');
   t.ok(collector.status.refreshing, 'while Cost Explorer has not answered');
+  t.notOk(collector.ready, 'served, but the start is not done until every source has had its first refresh');
   t.equal(await value('test_live_tokens_total'), 50);
   t.equal(await value('bedrock_cost_usd_month_to_date'), undefined);
   t.equal(await value('bedrock_exporter_refresh_success'), 0, 'not every source has succeeded yet');
@@ -136,7 +137,7 @@ t.test('when the bill-wide source fails from the start, the others are served an
   const down: CostSource = { ...NO_KEYS, discoverServices: () => Promise.reject(new Error('Cost Explorer is down')), fetchDaily: () => Promise.reject(new Error('unused')) };
   const { collector, value } = await setup(t, { now: '2026-11-20T12:00:30Z', client: down });
   t.notOk(await collector.refresh());
-  t.ok(collector.snapshot, 'ready with what the other source gave');
+  t.ok(collector.snapshot && collector.ready, 'ready with what the other source gave');
   t.equal(await value('bedrock_cost_usd_month_to_date'), undefined);
   t.equal(await value('test_live_tokens_total'), 50);
   const page = landingPage({ version: 'test', telemetryPath: '/metrics', status: collector.status, snapshot: collector.snapshot });
