@@ -46,3 +46,8 @@ export function parseLabels(rendered: string): Array<[string, string]> {
 export function set(target: Family, labels: Labels, value: number): void {
   target.series.set(renderLabels(labels), value);
 }
+
+/** Adds `value` to the series of a rendered label set (0 when it is new). */
+export function addTo(target: Family, rendered: string, value: number): void {
+  target.series.set(rendered, (target.series.get(rendered) ?? 0) + value);
+}

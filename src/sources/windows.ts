@@ -1,3 +1,4 @@
+import { family, type Family } from '../metrics/series.js';
 import { addDays, monthStart, type Day, type DayRange } from '../time.js';
 
 // What a daily source shows on a day: the days it holds, and the two windows of its gauges. Pure.
@@ -10,6 +11,18 @@ export function windowOf(today: Day, lookbackDays = 0): DayRange {
 
 export const WINDOWS = ['daily', 'month_to_date'] as const;
 export type Window = (typeof WINDOWS)[number];
+
+/** What every family read from Cost Explorer says of its values, at the end of its help. */
+export const CACHED = 'Read from AWS Cost Explorer in the background and cached; values change when the exporter refreshes.';
+
+/** The span of a window, as a family's help says it. */
+export const WINDOW_SPAN: Record<Window, string> = {
+  daily: 'on the last complete UTC day',
+  month_to_date: 'from the 1st of the current UTC month up to the latest data',
+};
+
+/** A family of one window: month to date grows through the day in a history (Family.accrues). */
+export const windowFamily = (name: string, help: string, window: Window): Family => ({ ...family(name, help), accrues: window === 'month_to_date' });
 
 /** The windows a day's usage counts in on `today`: daily is the last complete UTC day, month to date the 1st through today. */
 export function windowsOn(day: Day, today: Day): Window[] {

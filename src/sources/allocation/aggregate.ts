@@ -1,10 +1,10 @@
 import type { Classifier } from '../../billing/classifier.js';
 import type { DayEntry } from '../../cost-explorer/ledger.js';
-import { family, renderLabels, type Family } from '../../metrics/series.js';
+import { addTo, renderLabels, type Family } from '../../metrics/series.js';
 import { Pacer } from '../../pacer.js';
 import type { Day } from '../../time.js';
 import type { Breakdown, Totals } from '../summary.js';
-import { WINDOWS, windowsOn, type Window } from '../windows.js';
+import { CACHED, WINDOW_SPAN, WINDOWS, windowFamily, windowsOn, type Window } from '../windows.js';
 
 // From the ledger's daily rows grouped by a cost allocation tag or cost category and usage type to the
 // allocation gauges of the contract (README, "Who spends"). Pure: the same entries give the same families.
@@ -16,19 +16,14 @@ export interface Allocation {
   key: string;
 }
 
-const CACHED = 'Read from AWS Cost Explorer in the background and cached; values change when the exporter refreshes.';
-
 function windowFamilies(window: Window) {
-  const span = window === 'daily' ? 'on the last complete UTC day' : 'from the 1st of the current UTC month up to the latest data';
-  const accrues = window === 'month_to_date';
+  const span = WINDOW_SPAN[window];
   const by = 'by the value of a cost allocation tag or cost category (allocation_value left out for spend without one)';
   return {
-    cost: { ...family(`bedrock_allocation_cost_usd_${window}`, `Amazon Bedrock unblended cost in US dollars ${span}, ${by}, credits included. ${CACHED}`), accrues },
-    tokens: { ...family(`bedrock_allocation_tokens_${window}`, `Amazon Bedrock tokens used ${span}, ${by}. ${CACHED}`), accrues },
+    cost: windowFamily(`bedrock_allocation_cost_usd_${window}`, `Amazon Bedrock unblended cost in US dollars ${span}, ${by}, credits included. ${CACHED}`, window),
+    tokens: windowFamily(`bedrock_allocation_tokens_${window}`, `Amazon Bedrock tokens used ${span}, ${by}. ${CACHED}`, window),
   };
 }
-
-const addTo = (target: Family, key: string, value: number): void => void target.series.set(key, (target.series.get(key) ?? 0) + value);
 
 /** A row's label sets, rendered once per service, usage type, unit and allocation value. */
 interface RowSeries {

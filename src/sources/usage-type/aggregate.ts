@@ -3,20 +3,16 @@ import type { UsageClass } from '../../billing/usage-type.js';
 import type { DayEntry, LedgerRow } from '../../cost-explorer/ledger.js';
 import { Pacer } from '../../pacer.js';
 import { addDays, dayStartMs, type Day } from '../../time.js';
-import { family, renderLabels, set, type Family } from '../../metrics/series.js';
+import { addTo, family, renderLabels, set, type Family } from '../../metrics/series.js';
 import type { Summary, Totals } from '../summary.js';
-import { WINDOWS, windowsOn, type Window } from '../windows.js';
+import { CACHED, WINDOW_SPAN, WINDOWS, windowFamily, windowsOn, type Window } from '../windows.js';
 
 // From the ledger's daily rows grouped by usage type to the gauges of the contract (README, "Metrics").
 // Pure: the same entries and day always give the same families.
 
 
-const CACHED = 'Read from AWS Cost Explorer in the background and cached; values change when the exporter refreshes.';
-
-const windowFamily = (name: string, help: string, window: Window): Family => ({ ...family(name, help), accrues: window === 'month_to_date' });
-
 function windowFamilies(window: Window) {
-  const span = window === 'daily' ? 'on the last complete UTC day' : 'from the 1st of the current UTC month up to the latest data';
+  const span = WINDOW_SPAN[window];
   return {
     tokens: windowFamily(`bedrock_tokens_${window}`, `Amazon Bedrock tokens used ${span}, from the bill. ${CACHED}`, window),
     cost: windowFamily(`bedrock_cost_usd_${window}`, `Amazon Bedrock unblended cost in US dollars ${span}, credits included. ${CACHED}`, window),
@@ -37,8 +33,6 @@ const addTotals = (map: Map<string, Totals>, key: string, cost: number, tokens: 
   add(totals, cost, tokens, tokenCost);
   map.set(key, totals);
 };
-
-const addTo = (target: Family, key: string, value: number): void => void target.series.set(key, (target.series.get(key) ?? 0) + value);
 
 /** A row's classification and the rendered label sets of its series: info, cost, and tokens or (other kinds) usage. */
 interface RowSeries {
