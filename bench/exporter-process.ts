@@ -1,6 +1,6 @@
 // Child process: the exporter as `serve` runs it, against the emulator, on a frozen clock. It reports
 // the event-loop delay during each refresh it is asked for (the first one starts with it), and the
-// resident memory the data added. Usage: exporter-process.ts EMULATOR-URL ISO-TIME
+// resident memory the data added. Usage: exporter-process.ts EMULATOR-URL ISO-TIME [FLAG...]
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startExporter } from '../src/commands/serve.js';
 import { messages, reply } from './child.js';
@@ -16,7 +16,7 @@ export interface RefreshReport {
   retainedBytes: number;
 }
 
-const [endpoint = '', time = ''] = process.argv.slice(2);
+const [endpoint = '', time = '', ...flags] = process.argv.slice(2);
 const memory = (): { rss: number; retained: number } => {
   globalThis.gc?.();
   const { rss, heapUsed, external } = process.memoryUsage();
@@ -29,7 +29,7 @@ const monitor = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 const lateness = (nanoseconds: number): number => Math.max(0, nanoseconds / 1e6 - RESOLUTION_MS);
 monitor.enable();
 let started = performance.now();
-const exporter = await startExporter(configFrom(), silentLogger(), {
+const exporter = await startExporter(configFrom(flags), silentLogger(), {
   endpoint,
   credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
   clock: () => new Date(time),

@@ -14,7 +14,7 @@ import { modelledRequests, type Requests } from './plan-model.js';
 import { configFrom, startStack, type CountingSource, type Stack } from './stack.js';
 import { progress, table, thousands } from './stats.js';
 
-const START = new Date('2026-11-10T08:00:00Z');
+export const START = new Date('2026-11-10T08:00:00Z');
 const DAYS = 30;
 const END = new Date(START.getTime() + DAYS * 86_400_000);
 /** The real service's page size is not documented: 5000 groups is our guess, 500 a pessimistic one. */
@@ -30,7 +30,7 @@ const same = (a: Requests, b: Requests): boolean => a.costAndUsage === b.costAnd
 const show = (requests: Requests): string => `${requests.costAndUsage} GetCostAndUsage + ${requests.dimensionValues} GetDimensionValues`;
 
 /** When the collector refreshes: every interval with the collector's jitter, from START for DAYS days. */
-function refreshTimes(seed = 1): Date[] {
+export function refreshTimes(seed = 1): Date[] {
   const { intervalMs, jitter } = DEFAULTS.refresh;
   const random = seededRandom(seed);
   const times: Date[] = [];
@@ -43,8 +43,8 @@ function paidSoFar(stack: Stack): Requests {
   return { costAndUsage: GetCostAndUsage, dimensionValues: GetDimensionValues };
 }
 
-/** The collector through `times`: what the emulator was asked, and what each answer held. */
-async function operate(dataset: Dataset, config: Config, times: readonly Date[], label: string): Promise<{ paid: Requests; source: CountingSource }> {
+/** The collector through `times`: what the emulator was asked (per operation too), and what each answer held. */
+export async function operate(dataset: Dataset, config: Config, times: readonly Date[], label: string): Promise<{ paid: Requests; byOperation: Record<string, number>; source: CountingSource }> {
   const stack = await startStack({ dataset, now: times[0]!, pageSize: SERVED_PAGE_SIZE });
   try {
     const { collector, source } = stack.collector(config);
@@ -53,7 +53,7 @@ async function operate(dataset: Dataset, config: Config, times: readonly Date[],
       if (!(await collector.refresh())) throw new Error(`refresh at ${at.toISOString()} failed: ${collector.status.lastError}`);
       if (index % 30 === 29) progress(`  ${label}: ${index + 1}/${times.length} refreshes`);
     }
-    return { paid: paidSoFar(stack), source };
+    return { paid: paidSoFar(stack), byOperation: stack.emulator.stats().requests, source };
   } finally {
     await stack.close();
   }

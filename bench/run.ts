@@ -1,5 +1,6 @@
-// `npm run bench`: scrapes, then Cost Explorer requests; both tables on stdout, progress on stderr.
+// `npm run bench`: scrapes, Cost Explorer requests, then who spends at scale; tables on stdout, progress on stderr.
 import { cpus, loadavg } from 'node:os';
+import { runAllocationBench } from './allocation.js';
 import { runRequestsBench } from './requests.js';
 import { runScrapeBench } from './scrape.js';
 import { progress } from './stats.js';
@@ -10,5 +11,6 @@ const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'},
 
 const scrapes = await runScrapeBench();
 const requests = await runRequestsBench();
-console.log([machine, '', scrapes, '', requests, '', `load average after: ${load()}; took ${((performance.now() - started) / 60_000).toFixed(1)} min`].join('\n'));
+const allocation = await runAllocationBench();
+console.log([machine, '', scrapes, '', requests, '', allocation, '', `load average after: ${load()}; took ${((performance.now() - started) / 60_000).toFixed(1)} min`].join('\n'));
 progress('done');

@@ -26,6 +26,8 @@ const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
  */
 export class CountingSource implements CostSource {
   readonly costAndUsageRows: number[] = [];
+  /** The same answers' rows by what the query was grouped by besides usage type (DIMENSION, TAG, COST_CATEGORY). */
+  readonly costAndUsageRowsBy = new Map<string, number[]>();
   readonly dimensionValues: number[] = [];
   readonly #inner: CostSource;
 
@@ -41,7 +43,11 @@ export class CountingSource implements CostSource {
 
   async fetchDaily(query: PlannedQuery, start: Day, end: Day, signal?: AbortSignal): Promise<DecodedBucket[]> {
     const buckets = await this.#inner.fetchDaily(query, start, end, signal);
-    this.costAndUsageRows.push(buckets.reduce((rows, bucket) => rows + Math.max(1, bucket.rows.length), 0));
+    const rows = buckets.reduce((total, bucket) => total + Math.max(1, bucket.rows.length), 0);
+    this.costAndUsageRows.push(rows);
+    const byGrouping = this.costAndUsageRowsBy.get(query.groupBy.type) ?? [];
+    byGrouping.push(rows);
+    this.costAndUsageRowsBy.set(query.groupBy.type, byGrouping);
     return buckets;
   }
 
@@ -53,9 +59,10 @@ export class CountingSource implements CostSource {
     return this.#inner.listCostCategories(start, end, name, signal);
   }
 
-  pages(pageSize: number): { costAndUsage: number; dimensionValues: number } {
+  pages(pageSize: number, grouping?: string): { costAndUsage: number; dimensionValues: number } {
     const pages = (counts: number[]) => counts.reduce((sum, count) => sum + Math.max(1, Math.ceil(count / pageSize)), 0);
-    return { costAndUsage: pages(this.costAndUsageRows), dimensionValues: pages(this.dimensionValues) };
+    const costAndUsage = grouping === undefined ? this.costAndUsageRows : (this.costAndUsageRowsBy.get(grouping) ?? []);
+    return { costAndUsage: pages(costAndUsage), dimensionValues: pages(this.dimensionValues) };
   }
 }
 
