@@ -69,13 +69,16 @@ const MARKETPLACE_SUFFIX = /\s*\(Amazon Bedrock Edition\)\s*$/i;
 // '<provider>.<model-id>' as in Bedrock model ids and mantle usage types ('zai.glm5', 'ai21.jamba-1-5').
 const PROVIDER_PREFIX = /^([a-z]+|ai21)\.(?=[a-z0-9])/;
 // Cross-region inference profile ids put a geography first: 'us.anthropic.claude-sonnet-4-6'.
-const PROFILE_GEOGRAPHIES = new Set(['us', 'eu', 'apac', 'global', 'jp', 'au', 'ca']);
+export const PROFILE_GEOGRAPHIES: ReadonlySet<string> = new Set(['us', 'eu', 'apac', 'global', 'jp', 'au', 'ca', 'us-gov']);
 // Bedrock model id suffixes: a context window variant (':200k'), and a revision (':0') with the
 // default '-v1' before it ('nova-pro-v1:0'); other versions are part of the name
 // ('titan-embed-text-v2:0', 'nemotron-nano-9b-v2'), and Claude reads its own ('claude-v2:1' is 2.1).
 const CONTEXT_WINDOW = /(?::\d+k)+$/i;
 const MODEL_ID_REVISION = /(?:-v1)?:\d+$/;
 const LISTING_DEFAULT_VERSION = /\s+v1(?:\.0)?$/i;
+// Some ids count revisions after a bare release number: 'openai.gpt-oss-120b-1:0' is gpt-oss-120b.
+const ID_RELEASE_REVISION = /(?<=[a-z])-1:\d+$/;
+
 
 /** Provider of a model slug from its family word, or 'unknown'. */
 export function providerOf(slug: string): string {
@@ -105,7 +108,7 @@ export function parseModel(name: string): ModelId {
   const provider = prefix[1] as string;
   const id = text.slice(prefix[0].length);
   if (PROFILE_GEOGRAPHIES.has(provider) && PROVIDER_PREFIX.test(id)) return parseModel(id);
-  const idSlug = slugOf(id); // never empty: the id starts with a letter or digit
+  const idSlug = asBilled(slugOf(id.replace(ID_RELEASE_REVISION, ''))); // never empty: the id starts with a letter or digit
   // An id that names no known family ('v3.2', 'r1', 'rerank-v3-5') keeps its provider, so that
   // models of different providers never share a slug.
   const known = providerOf(idSlug) !== 'unknown' || startsWithWord(idSlug, provider);
@@ -123,6 +126,23 @@ function slugOf(text: string): string {
   const slug = withoutProviderWord(wordsOf(name));
   if (/^claude(?![a-z])/.test(slug)) return claudeSlug(slug);
   return oneSpelling(withoutProviderWord(wordsOf(name.replace(MODEL_ID_REVISION, ''))));
+}
+
+/**
+ * Where a model id and the bill name one model in other words, the bill's: Titan's first generation is
+ * '-v1' in ids and 'G1' on the bill, its embeddings 'embed-text' and 'Embeddings G1-Text' (V2: singular);
+ * Stable Diffusion is 'sd' in ids; Mistral's first Bedrock release (2402) has no release on the bill;
+ * Nova Multimodal Embeddings' id has a generation its name does not.
+ */
+function asBilled(slug: string): string {
+  return slug
+    .replace(/^titan-embed-([a-z]+)-v1$/, 'titan-embeddings-g1-$1')
+    .replace(/^titan-embed-([a-z]+)-(v\d+)$/, 'titan-embedding-$2-$1')
+    .replace(/^titan-text-([a-z]+)-v1$/, 'titan-text-g1-$1')
+    .replace(/^(titan-[a-z-]+)-v1$/, '$1-g1')
+    .replace(/^sd(?=\d)/, 'stable-diffusion-')
+    .replace(/^(mistral-(?:small|large))-2402$/, '$1')
+    .replace(/^nova-2-multimodal-embeddings$/, 'nova-multimodal-embeddings');
 }
 
 /**

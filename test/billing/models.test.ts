@@ -68,7 +68,7 @@ t.test('runtime CamelCase and mantle ids agree', async (t) => {
   sameModel(t, 'command-r-plus', ['cohere.command-r-plus-v1:0', 'Cohere Command R+', 'Command R+']);
   sameModel(t, 'jamba-1.5-large', ['ai21.jamba-1-5-large-v1:0', 'Jamba 1.5 Large', 'AI21 Jamba 1.5 Large']);
   sameModel(t, 'amazon-rerank-v1', ['AmazonRerank-v1', 'amazon.rerank-v1']);
-  sameModel(t, 'titan-embed-text-v2', ['amazon.titan-embed-text-v2:0', 'amazon.titan-embed-text-v2']);
+  sameModel(t, 'titan-embedding-v2-text', ['amazon.titan-embed-text-v2:0', 'amazon.titan-embed-text-v2', 'TitanEmbeddingV2-Text']);
   sameModel(t, 'minimax-m2', ['minimax.minimax-m2', 'MiniMax-M2']);
 });
 
