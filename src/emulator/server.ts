@@ -1,9 +1,11 @@
-// The emulator's HTTP face: Cost Explorer's wire protocol (AWS JSON 1.1) on node:http, plus a
-// small control plane under /__emulator/ for stats and faults. Plain node:http on purpose: faults
+// The emulator's HTTP face: Cost Explorer's wire protocol (AWS JSON 1.1) and CloudWatch's (AWS JSON
+// 1.0) on node:http, told apart by X-Amz-Target, plus a small control plane under /__emulator/ for
+// stats and faults. Plain node:http on purpose: faults
 // need control over the wire (truncated bodies, answers that never come).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { cachedMinutes, getMetricData, listMetrics } from './cloudwatch.js';
 import { getCostAndUsage, type QueryContext } from './cost-and-usage.js';
 import type { Dataset } from './dataset.js';
 import { getCostCategories, getDimensionValues, getTags } from './values.js';
@@ -43,17 +45,38 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const TARGET_PREFIX = 'AWSInsightsIndexService.';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const MAX_BODY_BYTES = 1 << 20;
 const DEFAULT_PAGE_SIZE = 500;
-const OPERATIONS: Record<string, (body: JsonObject, context: QueryContext) => JsonObject> = {
+const COST_EXPLORER_OPERATIONS: Record<string, (body: JsonObject, context: QueryContext) => JsonObject> = {
   GetCostAndUsage: getCostAndUsage,
   GetDimensionValues: getDimensionValues,
   GetTags: getTags,
   GetCostCategories: getCostCategories,
   GetCostForecast: getCostForecast,
 };
+
+/** Who asks: the instant, the region the request was signed for, and the account its keys belong to. */
+interface Call {
+  asOf: Date;
+  region: string;
+  account: string;
+}
+
+/** An AWS JSON service: its X-Amz-Target prefix, content type, operations and page token member. */
+interface JsonService {
+  name: string;
+  targetPrefix: string;
+  contentType: string;
+  pageToken: string;
+  /** Errors carry `x-amzn-query-error` (services that moved from the Query protocol, as CloudWatch). */
+  queryCompatible: boolean;
+  operations: Record<string, (body: JsonObject, call: Call) => JsonObject>;
+}
+
+const UNKNOWN_SERVICE: JsonService = { name: 'AWS', targetPrefix: '', contentType: 'application/x-amz-json-1.1', pageToken: '', queryCompatible: false, operations: {} };
+// SigV4's credential scope: Credential=KEY/DATE/REGION/SERVICE/aws4_request.
+const CREDENTIAL = /Credential=([^/,\s]+)\/\d+\/([a-z0-9-]+)\//;
+const ACCOUNT_IN_KEY = /(\d{12})$/;
 
 // Fault answers. LimitExceededException is HTTP 400 with this message (bedrock-billing.md §5);
 // InternalFailure (500), ServiceUnavailable (503) and ExpiredTokenException (400) are the AWS
@@ -73,6 +96,7 @@ interface Answer {
   status: number;
   body: string;
   errorType?: string;
+  queryError?: string;
 }
 
 export async function startEmulator(options: EmulatorOptions & { host?: string; port?: number }): Promise<Emulator> {
@@ -89,23 +113,57 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
   const hung = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
 
+  const minutes = cachedMinutes(dataset);
+  const services: JsonService[] = [
+    {
+      name: 'Cost Explorer',
+      targetPrefix: 'AWSInsightsIndexService.',
+      contentType: 'application/x-amz-json-1.1',
+      pageToken: 'NextPageToken',
+      queryCompatible: false,
+      operations: Object.fromEntries(
+        Object.entries(COST_EXPLORER_OPERATIONS).map(([name, operation]) => [
+          name,
+          (body: JsonObject, call: Call) => operation(body, { dataset, asOf: call.asOf, pageSize, hourly: options.hourly ?? false, cache }),
+        ]),
+      ),
+    },
+    {
+      name: 'CloudWatch',
+      targetPrefix: 'GraniteServiceVersion20100801.',
+      contentType: 'application/x-amz-json-1.0',
+      pageToken: 'NextToken',
+      queryCompatible: true,
+      operations: {
+        GetMetricData: (body, call) => getMetricData(body, { ...call, minutes }),
+        ListMetrics: (body, call) => listMetrics(body, { ...call, minutes }),
+      },
+    },
+  ];
+
+  /** The account a request's keys belong to: one of the data set's accounts named at the key's end, else the first. */
+  const accountOf = (accessKeyId: string): string => {
+    const named = ACCOUNT_IN_KEY.exec(accessKeyId)?.[1];
+    return dataset.accounts.find((account) => account.id === named)?.id ?? dataset.accounts[0]?.id ?? '000000000000';
+  };
+
   const stats = (): EmulatorStats => ({ requests: { ...requests }, faults: { ...faults }, signedBy: { ...signedBy }, total });
 
-  function send(res: ServerResponse, answer: Answer): void {
+  function send(res: ServerResponse, service: JsonService, answer: Answer): void {
     requestNumber++;
     res.writeHead(answer.status, {
-      'Content-Type': CONTENT_TYPE,
+      'Content-Type': service.contentType,
       'Content-Length': Buffer.byteLength(answer.body),
       'x-amzn-RequestId': `00000000-0000-4000-8000-${requestNumber.toString(16).padStart(12, '0')}`,
       ...(answer.errorType ? { 'x-amzn-ErrorType': answer.errorType } : {}),
+      ...(answer.errorType && service.queryCompatible ? { 'x-amzn-query-error': `${answer.errorType};${answer.status >= 500 ? 'Receiver' : 'Sender'}` } : {}),
     });
     res.end(answer.body);
   }
 
-  function answerFor(operation: string, body: JsonObject): Answer {
-    const context: QueryContext = { dataset, asOf: clock(), pageSize, hourly: options.hourly ?? false, cache };
+  function answerFor(service: JsonService, operation: string, body: JsonObject, call: Call): Answer {
     try {
-      return { status: 200, body: JSON.stringify(OPERATIONS[operation]!(body, context)) };
+      return { status: 200, body: JSON.stringify(service.operations[operation]!(body, call)) };
     } catch (error) {
       return errorAnswer(asServiceError(error));
     }
@@ -124,29 +182,34 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
       return;
     }
     const target = req.headers['x-amz-target'];
-    const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '(unknown)';
+    const service = services.find(({ targetPrefix }) => typeof target === 'string' && target.startsWith(targetPrefix));
+    const operation = service && typeof target === 'string' ? target.slice(service.targetPrefix.length) : '(unknown)';
     total++;
     requests[operation] = (requests[operation] ?? 0) + 1;
-    const signer = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '(unsigned)';
+    const credential = CREDENTIAL.exec(req.headers.authorization ?? '');
+    const signer = credential?.[1] ?? '(unsigned)';
     signedBy[signer] = (signedBy[signer] ?? 0) + 1;
     const raw = await readBody(req);
-    const problem = protocolProblem(req, operation);
+    const problem = protocolProblem(req, service, operation, services);
     if (problem) {
-      send(res, errorAnswer(problem));
+      send(res, service ?? UNKNOWN_SERVICE, errorAnswer(problem));
       return;
     }
+    const known = service!;
     const body = parseBody(raw);
-    const fault = injector.pick(operation, pageNumberOf(body.NextPageToken));
+    const call: Call = { asOf: clock(), region: credential?.[2] ?? 'us-east-1', account: accountOf(signer) };
+    const fault = injector.pick(operation, pageNumberOf(body[known.pageToken]));
     if (fault) faults[fault.fault] = (faults[fault.fault] ?? 0) + 1;
-    logger?.debug({ operation, fault: fault?.fault }, 'cost explorer request');
-    if (fault) sufferFault(fault, res, operation, body);
-    else send(res, answerFor(operation, body));
+    logger?.debug({ operation, fault: fault?.fault }, `${known.name} request`);
+    const answer = () => answerFor(known, operation, body, call);
+    if (fault) sufferFault(fault, res, known, answer);
+    else send(res, known, answer());
   }
 
-  function sufferFault(fault: FaultRule, res: ServerResponse, operation: string, body: JsonObject): void {
+  function sufferFault(fault: FaultRule, res: ServerResponse, service: JsonService, answerFor: () => Answer): void {
     const preset = FAULT_ERRORS[fault.fault];
     if (preset) {
-      send(res, errorAnswer(preset));
+      send(res, service, errorAnswer(preset));
       return;
     }
     switch (fault.fault) {
@@ -155,7 +218,7 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
         res.on('close', () => hung.delete(res));
         return;
       case 'slow': {
-        const timer = setTimeout(() => send(res, answerFor(operation, body)), slowDelayMs(fault));
+        const timer = setTimeout(() => send(res, service, answerFor()), slowDelayMs(fault));
         timers.add(timer);
         res.on('close', () => {
           clearTimeout(timer);
@@ -164,15 +227,15 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
         return;
       }
       case 'truncated': {
-        const answer = answerFor(operation, body);
-        res.writeHead(answer.status, { 'Content-Type': CONTENT_TYPE, 'Content-Length': Buffer.byteLength(answer.body) });
+        const answer = answerFor();
+        res.writeHead(answer.status, { 'Content-Type': service.contentType, 'Content-Length': Buffer.byteLength(answer.body) });
         res.write(answer.body.slice(0, Math.floor(answer.body.length / 2)), () => res.destroy());
         return;
       }
       default: {
         // malformed: a 200 whose body is not JSON.
-        const answer = answerFor(operation, body);
-        send(res, { status: 200, body: `${answer.body.slice(0, Math.floor(answer.body.length / 2))}<<not json` });
+        const answer = answerFor();
+        send(res, service, { status: 200, body: `${answer.body.slice(0, Math.floor(answer.body.length / 2))}<<not json` });
       }
     }
   }
@@ -200,7 +263,7 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => send(res, errorAnswer(asServiceError(error))));
+    handle(req, res).catch((error: unknown) => send(res, UNKNOWN_SERVICE, errorAnswer(asServiceError(error))));
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -234,13 +297,14 @@ export function emulatorUrl(host: string, port: number): string {
 }
 
 /** What is wrong with a request at the protocol level; AWS's common error UnknownOperationException is HTTP 404. */
-function protocolProblem(req: IncomingMessage, operation: string): ServiceError | undefined {
+function protocolProblem(req: IncomingMessage, service: JsonService | undefined, operation: string, services: readonly JsonService[]): ServiceError | undefined {
   const unknown = (message: string) => new ServiceError('UnknownOperationException', message, 404);
-  if (req.method !== 'POST') return unknown(`${req.method} is not supported; Cost Explorer takes POST /.`);
+  if (req.method !== 'POST') return unknown(`${req.method} is not supported; the emulator's AWS APIs take POST /.`);
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (contentType !== CONTENT_TYPE) return unknown(`Content-Type must be ${CONTENT_TYPE}, got ${JSON.stringify(contentType)}.`);
-  if (!(operation in OPERATIONS)) {
-    const served = Object.keys(OPERATIONS).map((op) => TARGET_PREFIX + op).join(', ');
+  const expected = service?.contentType ?? UNKNOWN_SERVICE.contentType;
+  if (contentType !== expected) return unknown(`Content-Type must be ${expected}, got ${JSON.stringify(contentType)}.`);
+  if (service === undefined || !(operation in service.operations)) {
+    const served = services.flatMap(({ targetPrefix, operations }) => Object.keys(operations).map((op) => targetPrefix + op)).join(', ');
     return unknown(`Unknown operation ${JSON.stringify(req.headers['x-amz-target'] ?? '')}; this emulator serves ${served}.`);
   }
   return undefined;

@@ -49,7 +49,7 @@ t.test('protocol errors are AWS-style answers, never crashes', async (t) => {
   const { emulator, call, post } = await setup(t);
   const get = await call({ method: 'GET' });
   t.equal(get.status, 404);
-  t.same(get.json(), { __type: 'UnknownOperationException', message: 'GET is not supported; Cost Explorer takes POST /.' });
+  t.same(get.json(), { __type: 'UnknownOperationException', message: "GET is not supported; the emulator's AWS APIs take POST /." });
   t.equal(get.headers.get('x-amzn-errortype'), 'UnknownOperationException');
 
   const wrongType = await post(VALID, TARGET, 'application/json');
@@ -125,7 +125,7 @@ t.test('a failing data set is an InternalFailure, and logged', async (t) => {
   t.equal(answer.status, 500);
   t.same(answer.json(), { __type: 'InternalFailure', message: 'The emulator failed: disk on fire' });
   t.ok(lines.some((line) => line.includes('emulator request failed') && line.includes('disk on fire')));
-  t.ok(lines.some((line) => line.includes('cost explorer request') && line.includes('"fault":"throttle"')));
+  t.ok(lines.some((line) => line.includes('Cost Explorer request') && line.includes('"fault":"throttle"')));
 });
 
 t.test('URLs put IPv6 hosts in brackets', async (t) => {
