@@ -51,6 +51,11 @@ export const SETTINGS = {
     maxAttempts: setting({ key: 'aws.max_attempts', parse: wholeNumber(1), default: 3, help: 'attempts per request; the SDK retries throttling and 5xx with jitter' }),
     requestTimeoutMs: setting({ key: 'aws.request_timeout', parse: duration(100), default: '60s', help: 'deadline of one request' }),
   },
+  live: {
+    enabled: setting({ key: 'live.enabled', parse: bool, default: false, help: 'read Bedrock\'s per-minute counts from CloudWatch (the live plane)' }),
+    intervalMs: setting({ key: 'live.interval', parse: duration(60_000), default: '5m', help: 'time between CloudWatch polls, at least 1m' }),
+    regions: setting({ key: 'live.regions', parse: textList, default: [], shownDefault: 'where the bill shows Bedrock', help: 'regions to read CloudWatch in (comma-separated)' }),
+  },
   ledger: {
     file: setting({ key: 'ledger.file', parse: optionalPath, help: 'keep settled days across restarts (gzipped, written atomically; a corrupt file is ignored with a warning)' }),
     maxDays: setting({ key: 'ledger.max_days', parse: wholeNumber(1), default: 500, help: 'most days the ledger holds in memory' }),
@@ -60,7 +65,7 @@ export const SETTINGS = {
 export type Config = Values<typeof SETTINGS>;
 
 export const SETTING_TITLES: Record<string, string> = {
-  web: 'Web', log: 'Log', refresh: 'Refresh', collection: 'Collection (what is read from Cost Explorer)', aws: 'AWS', ledger: 'Ledger',
+  web: 'Web', log: 'Log', refresh: 'Refresh', collection: 'Collection (what is read from Cost Explorer)', aws: 'AWS', live: 'Live (CloudWatch)', ledger: 'Ledger',
 };
 
 export interface LoadOptions<G extends Groups> {

@@ -1,4 +1,4 @@
-// The layers of src/ import one way (billing <- aws <- cost-explorer <- metrics <- sources <- pipeline <- web
+// The layers of src/ import one way (billing <- aws <- API clients <- metrics <- sources <- pipeline <- web
 // and commands), so a source can be added without the loop or the HTTP layer knowing, and benchmarks
 // stand on the product, not on the tests.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ const LAYERS: Array<[layer: string, prefixes: string[]]> = [
   ['foundation', ['src/errors.ts', 'src/files.ts', 'src/settings/', 'src/time.ts', 'src/pacer.ts', 'src/version.ts', 'src/config.ts', 'src/log.ts']],
   ['billing', ['src/billing/']],
   ['aws', ['src/aws/']],
-  ['cost-explorer', ['src/cost-explorer/']],
+  ['api-clients', ['src/cost-explorer/', 'src/cloudwatch/']],
   ['metrics', ['src/metrics/']],
   ['sources', ['src/sources/']],
   ['pipeline', ['src/pipeline/']],

@@ -29,8 +29,8 @@ export interface AwsApi {
   iamPrefix: string;
   /** The SDK's variable that points the client at another endpoint. */
   endpointVariable: string;
-  /** The price of one answered request, from the operation and its input. */
-  price(operation: string, input: unknown): number;
+  /** The price of one answered request, from the operation, its input and its answer. */
+  price(operation: string, input: unknown, output: unknown): number;
 }
 
 const THROTTLING = new Set(['LimitExceededException', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
@@ -47,7 +47,7 @@ export function countRequests<I extends object, O extends object>(client: { midd
       const operation = String(context.commandName).replace(/Command$/, '');
       try {
         const output = await next(args);
-        onRequest({ api: api.api, operation, outcome: 'success', costUsd: api.price(operation, args.input) });
+        onRequest({ api: api.api, operation, outcome: 'success', costUsd: api.price(operation, args.input, output.output) });
         return output;
       } catch (error) {
         onRequest({ api: api.api, operation, outcome: isThrottling(error) ? 'throttled' : 'error', costUsd: 0 });

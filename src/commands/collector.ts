@@ -1,3 +1,5 @@
+import type { OnRequest } from '../aws/requests.js';
+import { CLOUDWATCH, CloudWatchMetrics } from '../cloudwatch/client.js';
 import type { Config } from '../config.js';
 import { COST_EXPLORER, CostExplorerSource, sourceOptions, type CostSource } from '../cost-explorer/client.js';
 import { Ledger } from '../cost-explorer/ledger.js';
@@ -29,11 +31,14 @@ export interface RunningCollector {
 
 /** The collector a configuration describes, over a Cost Explorer client whose requests `health` counts. */
 export function createCollector(config: Config, { health, logger, clock, random, target, wrap }: CollectorParts): RunningCollector {
+  const onRequest: OnRequest = (request) => health.countRequest(request);
   health.declareApi(COST_EXPLORER);
-  const client = new CostExplorerSource(sourceOptions(config, (request) => health.countRequest(request), target));
+  const client = new CostExplorerSource(sourceOptions(config, onRequest, target));
   const store = new LedgerStore(new Ledger(config.ledger.maxDays), config.ledger.file, logger);
+  const live = config.live.enabled ? new CloudWatchMetrics(sourceOptions(config, onRequest, target)) : undefined;
+  if (live) health.declareApi(CLOUDWATCH);
   const collector = new Collector({
-    sources: sourcesFor(config, { client: wrap ? wrap(client) : client, store, logger, ...(clock ? { clock } : {}) }),
+    sources: sourcesFor(config, { client: wrap ? wrap(client) : client, store, logger, ...(clock ? { clock } : {}), ...(live ? { live } : {}) }),
     health,
     logger,
     refresh: config.refresh,
@@ -50,6 +55,7 @@ export function createCollector(config: Config, { health, logger, clock, random,
       await collector.stop();
       await store.save();
       client.destroy();
+      live?.destroy();
     },
   };
 }

@@ -1,3 +1,5 @@
+import { memoizedClassifier } from '../billing/classifier.js';
+import type { LiveMetrics } from '../cloudwatch/client.js';
 import type { Config } from '../config.js';
 import type { CostSource } from '../cost-explorer/client.js';
 import { ServiceDiscovery } from '../cost-explorer/discovery.js';
@@ -5,7 +7,12 @@ import type { LedgerStore } from '../cost-explorer/ledger-file.js';
 import type { Logger } from '../log.js';
 import type { Source } from './source.js';
 import { AllocationSource } from './allocation/source.js';
+import { LiveSource } from './live/source.js';
+import { billedRegions } from './live/regions.js';
 import { UsageTypeSource } from './usage-type/source.js';
+
+/** Each poll reads CloudWatch's last ten minutes again: they arrive late and are revised. */
+const LIVE_REREAD_MS = 10 * 60_000;
 
 export interface SourceDependencies {
   client: CostSource;
@@ -13,14 +20,28 @@ export interface SourceDependencies {
   store: LedgerStore;
   logger: Logger;
   clock?: () => Date;
+  /** CloudWatch: given, the live plane reads it. */
+  live?: LiveMetrics;
 }
 
 /** The sources a configuration turns on, in the order their series appear. */
-export function sourcesFor(config: Pick<Config, 'collection'>, { client, store, logger, clock }: SourceDependencies): Source[] {
+export function sourcesFor(config: Pick<Config, 'collection' | 'live'>, { client, store, logger, clock, live }: SourceDependencies): Source[] {
   const { services, serviceSearch, rediscoverMs, accountBreakdown, settleDays, lookbackDays, allocationTags, costCategories } = config.collection;
   const discovery = new ServiceDiscovery({ client, logger, services, search: serviceSearch, rediscoverMs, ...(clock ? { clock } : {}) });
   const daily = { client, discovery, store, logger, settleDays, lookbackDays };
   const sources: Source[] = [new UsageTypeSource({ ...daily, accountBreakdown })];
   if (allocationTags.length + costCategories.length > 0) sources.push(new AllocationSource({ ...daily, tags: allocationTags, costCategories }));
+  if (live !== undefined) {
+    const { intervalMs, regions } = config.live;
+    const classify = memoizedClassifier();
+    sources.push(
+      new LiveSource({
+        metrics: live,
+        regions: async () => (regions.length > 0 ? regions : billedRegions(store.ledger.entries(), classify)),
+        timing: { intervalMs, jitter: 0.1, retryBaseMs: Math.min(30_000, intervalMs), retryMaxMs: intervalMs, timeoutMs: Math.min(intervalMs, 120_000) },
+        rereadMs: LIVE_REREAD_MS,
+      }),
+    );
+  }
   return sources;
 }

@@ -1,0 +1,55 @@
+import { dayOf, dayStartMs, type Day } from '../../time.js';
+
+// Today's minutes per series, as CloudWatch publishes them: late, and revised for a while. Every poll
+// reads a recent window again; a minute counts once, with its latest value; a series' total is what
+// happened since 00:00 UTC today, so it starts again from zero at midnight (Prometheus reads that as a
+// counter reset).
+
+const MINUTE_MS = 60_000;
+
+export class MinuteCounts {
+  #day: Day = '';
+  readonly #series = new Map<string, Map<number, number>>();
+  /** Per region: the end of the latest minute read. */
+  readonly #through = new Map<string, number>();
+
+  /** The day being counted; a new day forgets the old one's minutes. */
+  startDay(now: Date): void {
+    const day = dayOf(now);
+    if (day === this.#day) return;
+    this.#day = day;
+    this.#series.clear();
+    this.#through.clear();
+  }
+
+  /** The start of today (ms): the earliest minute that counts. */
+  get dayStartMs(): number {
+    return dayStartMs(this.#day);
+  }
+
+  /** A minute's latest value; minutes of another day are not today's. */
+  record(series: string, region: string, minuteStartMs: number, value: number): void {
+    if (dayOf(minuteStartMs) !== this.#day) return;
+    let minutes = this.#series.get(series);
+    if (minutes === undefined) {
+      minutes = new Map();
+      this.#series.set(series, minutes);
+    }
+    minutes.set(minuteStartMs, value);
+    this.#through.set(region, Math.max(this.#through.get(region) ?? 0, minuteStartMs + MINUTE_MS));
+  }
+
+  /** Every series' total since 00:00 UTC. */
+  *totals(): Generator<[series: string, total: number]> {
+    for (const [series, minutes] of this.#series) {
+      let total = 0;
+      for (const value of minutes.values()) total += value;
+      yield [series, total];
+    }
+  }
+
+  /** Per region, the end (ms) of the latest minute read today. */
+  through(): ReadonlyMap<string, number> {
+    return this.#through;
+  }
+}

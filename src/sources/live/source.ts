@@ -1,0 +1,98 @@
+import { parseModelId } from '../../billing/model-ids.js';
+import type { LiveMetrics, MetricQuery } from '../../cloudwatch/client.js';
+import { addTo, family, renderLabels, set, type Family } from '../../metrics/series.js';
+import type { Contribution, RefreshContext, RefreshTiming, Source } from '../source.js';
+import { MinuteCounts } from './minutes.js';
+
+// Now, not tomorrow: Bedrock's own per-minute counts from CloudWatch, in every region read, since
+// 00:00 UTC. CloudWatch publishes a minute late and revises it, so every poll reads the last minutes
+// again; the bill stays the truth for what was spent (the billing plane), this plane says what is
+// happening.
+
+const RUNTIME_TOKENS: Readonly<Record<string, string>> = {
+  InputTokenCount: 'input',
+  OutputTokenCount: 'output',
+  CacheReadInputTokenCount: 'cache_read',
+  CacheWriteInputTokenCount: 'cache_write',
+};
+const MANTLE_TOKENS: Readonly<Record<string, string>> = { TotalInputTokens: 'input', TotalOutputTokens: 'output' };
+const INVOCATIONS = new Set(['Invocations', 'Inferences']);
+const THROTTLES = new Set(['InvocationThrottles']);
+const ERRORS: Readonly<Record<string, string>> = { InvocationClientErrors: 'client', InvocationServerErrors: 'server', InferenceClientErrors: 'client' };
+
+const RUNTIME_METRICS = [...Object.keys(RUNTIME_TOKENS), 'Invocations', 'InvocationThrottles', 'InvocationClientErrors', 'InvocationServerErrors'];
+const MANTLE_METRICS = [...Object.keys(MANTLE_TOKENS), 'Inferences', 'InferenceClientErrors'];
+const anyOf = (names: readonly string[]): string => `(${names.map((name) => `MetricName="${name}"`).join(' OR ')})`;
+const SEPARATOR = '|';
+
+/** One SEARCH per namespace, each metric it finds labelled with its account, name and model. */
+export const LIVE_QUERIES: readonly MetricQuery[] = [
+  {
+    id: 'runtime',
+    expression: `SEARCH('{AWS/Bedrock,ModelId} ${anyOf(RUNTIME_METRICS)}', 'Sum', 60)`,
+    label: ["${PROP('AccountId')}", "${PROP('MetricName')}", "${PROP('Dim.ModelId')}"].join(SEPARATOR),
+  },
+  {
+    id: 'mantle',
+    expression: `SEARCH('{AWS/BedrockMantle,Model,Project} ${anyOf(MANTLE_METRICS)}', 'Sum', 60)`,
+    label: ["${PROP('AccountId')}", "${PROP('MetricName')}", "${PROP('Dim.Model')}"].join(SEPARATOR),
+  },
+];
+
+export interface LiveSourceOptions {
+  metrics: LiveMetrics;
+  /** The regions to read. */
+  regions: () => Promise<readonly string[]>;
+  timing: RefreshTiming;
+  /** How far back each poll reads again: CloudWatch's late and revised minutes. */
+  rereadMs: number;
+}
+
+const MINUTE_MS = 60_000;
+
+export class LiveSource implements Source {
+  readonly name = 'cloudwatch_live';
+  readonly timing: RefreshTiming;
+  readonly #options: LiveSourceOptions;
+  readonly #minutes = new MinuteCounts();
+
+  constructor(options: LiveSourceOptions) {
+    this.#options = options;
+    this.timing = options.timing;
+  }
+
+  async refresh({ now, signal }: RefreshContext): Promise<Contribution> {
+    const minutes = this.#minutes;
+    minutes.startDay(now);
+    const endMs = now.getTime() - (now.getTime() % MINUTE_MS);
+    for (const region of await this.#options.regions()) {
+      const startMs = Math.max(minutes.dayStartMs, (minutes.through().get(region) ?? minutes.dayStartMs) - this.#options.rereadMs);
+      if (startMs >= endMs) continue;
+      for (const { label, points } of await this.#options.metrics.read(region, LIVE_QUERIES, startMs, endMs, signal)) {
+        for (const [atMs, value] of points) minutes.record(`${region}${SEPARATOR}${label}`, region, atMs, value);
+      }
+    }
+    return { families: familiesOf(minutes) };
+  }
+}
+
+function familiesOf(minutes: MinuteCounts): Family[] {
+  const tokens = family('bedrock_live_tokens_total', 'Tokens Bedrock counted since 00:00 UTC today (CloudWatch, per minute; resets at midnight UTC), by direction.', 'counter');
+  const invocations = family('bedrock_live_invocations_total', 'Model invocations since 00:00 UTC today (CloudWatch; resets at midnight UTC).', 'counter');
+  const throttles = family('bedrock_live_throttles_total', 'Invocations throttled since 00:00 UTC today (CloudWatch; resets at midnight UTC).', 'counter');
+  const errors = family('bedrock_live_errors_total', 'Invocations that failed since 00:00 UTC today, by type: client or server (CloudWatch; resets at midnight UTC).', 'counter');
+  const through = family('bedrock_live_data_timestamp_seconds', 'End of the latest minute CloudWatch has published and the exporter read, by region.');
+  for (const [series, total] of minutes.totals()) {
+    const [region = '', account = '', metric = '', modelId = ''] = series.split(SEPARATOR);
+    const parsed = parseModelId(modelId);
+    const model = parsed.kind === 'model' ? parsed : { model: '', provider: 'unknown', route: 'regional' };
+    const who: Array<[string, string]> = [['account', account], ['region', region], ['model', model.model], ['provider', model.provider]];
+    const direction = RUNTIME_TOKENS[metric] ?? MANTLE_TOKENS[metric];
+    if (direction !== undefined) addTo(tokens, renderLabels([...who, ['direction', direction], ['route', model.route]]), total);
+    else if (INVOCATIONS.has(metric)) addTo(invocations, renderLabels(who), total);
+    else if (THROTTLES.has(metric)) addTo(throttles, renderLabels(who), total);
+    else if (ERRORS[metric] !== undefined) addTo(errors, renderLabels([...who, ['type', ERRORS[metric]!]]), total);
+  }
+  for (const [region, atMs] of minutes.through()) set(through, [['region', region]], atMs / 1000);
+  return [tokens, invocations, throttles, errors, through];
+}

@@ -1,0 +1,132 @@
+// The live plane with the real SDKs against the emulator: CloudWatch's minutes since 00:00 UTC, late
+// and revised, counted once each, by region, model and direction; read where the bill shows Bedrock;
+// reset at midnight; failing on its own; its requests priced per metric.
+import { CloudWatchClient, paginateGetMetricData } from '@aws-sdk/client-cloudwatch';
+import t, { type Test } from 'tap';
+import { parseModelId } from '../../src/billing/model-ids.js';
+import { GET_METRIC_DATA_PRICE_USD_PER_METRIC } from '../../src/cloudwatch/client.js';
+import { createCollector } from '../../src/commands/collector.js';
+import { loadConfig } from '../../src/config.js';
+import { generateDataset } from '../../src/emulator/dataset.js';
+import { startEmulator } from '../../src/emulator/server.js';
+import { HealthMetrics } from '../../src/metrics/health.js';
+import { LIVE_QUERIES } from '../../src/sources/live/source.js';
+import { dayStartMs } from '../../src/time.js';
+import { parseExposition, sumBy } from '../helpers/exposition.js';
+import { silentLogger } from '../helpers/stack.js';
+
+const TODAY = '2026-11-20';
+const DATASET = generateDataset({ seed: 4, size: 'demo', today: TODAY });
+const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'y' };
+const DIRECTIONS: Record<string, string> = { InputTokenCount: 'input', OutputTokenCount: 'output', CacheReadInputTokenCount: 'cache_read', CacheWriteInputTokenCount: 'cache_write', TotalInputTokens: 'input', TotalOutputTokens: 'output' };
+
+async function setup(t: Test, flags: string[] = []) {
+  const clock = { now: new Date(`${TODAY}T12:00:30Z`) };
+  const emulator = await startEmulator({ dataset: DATASET, clock: () => clock.now });
+  t.teardown(() => emulator.close());
+  const { config } = loadConfig(['--live.enabled=true', '--aws.max-attempts=1', '--refresh.retry-base=10m', '--refresh.retry-max=10m', ...flags], {});
+  const health = new HealthMetrics('test', { processMetrics: false });
+  const running = createCollector(config, { health, logger: silentLogger(), clock: () => clock.now, target: { endpoint: emulator.url, credentials: CREDENTIALS } });
+  t.teardown(() => running.close());
+  const samples = async () => parseExposition(`${running.collector.snapshot?.text ?? ''}${await health.registry.metrics()}`);
+  return { clock, emulator, collector: running.collector, samples };
+}
+
+/** What CloudWatch shows now, read straight from the emulator: tokens since midnight by region and direction. */
+async function cloudWatchTokens(t: Test, endpoint: string, regions: readonly string[], now: Date): Promise<Map<string, number>> {
+  const sums = new Map<string, number>();
+  for (const region of regions) {
+    const client = new CloudWatchClient({ region, endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
+    t.teardown(() => client.destroy());
+    const input = { StartTime: new Date(dayStartMs(TODAY)), EndTime: new Date(now.getTime() - (now.getTime() % 60_000)), MetricDataQueries: LIVE_QUERIES.map(({ id, expression, label }) => ({ Id: id, Expression: expression, Label: label })) };
+    for await (const page of paginateGetMetricData({ client }, input)) {
+      for (const result of page.MetricDataResults ?? []) {
+        const direction = DIRECTIONS[result.Label!.split('|')[1]!];
+        if (direction === undefined) continue;
+        const key = `${region}|${direction}`;
+        sums.set(key, (sums.get(key) ?? 0) + (result.Values ?? []).reduce((a, b) => a + b, 0));
+      }
+    }
+  }
+  return sums;
+}
+
+const billedRegions = (): string[] => [...new Set(DATASET.itemsOn(TODAY, new Date(`${TODAY}T12:00:30Z`)).filter((item) => item.truth.kind === 'tokens').map((item) => item.region))].sort();
+
+t.test('tokens since midnight, in every region on the bill, each minute once with its latest value', async (t) => {
+  const { clock, emulator, collector, samples } = await setup(t);
+  t.ok(await collector.refresh(), 'the first refresh reads the bill, then the minutes');
+  // The live source asked the bill where Bedrock is used before the bill was read: the next poll reads them.
+  t.ok(await collector.refresh());
+  const regions = [...sumBy(await samples(), 'bedrock_live_data_timestamp_seconds', ['region']).keys()].sort();
+  t.same(regions, billedRegions().filter((region) => regions.includes(region)), 'only regions on the bill');
+  t.ok(regions.length >= 2, 'several of them');
+  t.same(sumBy(await samples(), 'bedrock_live_tokens_total', ['region', 'direction']), await cloudWatchTokens(t, emulator.url, regions, clock.now), 'what CloudWatch shows now');
+
+  clock.now = new Date(`${TODAY}T12:20:30Z`);
+  t.ok(await collector.refresh());
+  t.same(sumBy(await samples(), 'bedrock_live_tokens_total', ['region', 'direction']), await cloudWatchTokens(t, emulator.url, regions, clock.now), 'twenty minutes on: the revised minutes count once, with their final values');
+  const through = sumBy(await samples(), 'bedrock_live_data_timestamp_seconds', ['region']);
+  for (const region of regions) t.equal(through.get(region), Date.parse(`${TODAY}T12:18:00Z`) / 1000, `${region}: through the last published minute`);
+});
+
+t.test('labels: the bill\'s model, provider and route; invocations, throttles and errors by model', async (t) => {
+  const { collector, samples } = await setup(t, ['--live.regions=us-east-1,eu-west-1']);
+  t.ok(await collector.refresh());
+  const tokens = (await samples()).filter((sample) => sample.name === 'bedrock_live_tokens_total');
+  t.ok(tokens.length > 0);
+  const billedModels = new Set(DATASET.itemsOn(TODAY, new Date(`${TODAY}T12:00:30Z`)).map((item) => `${item.truth.model}|${item.truth.provider}`));
+  for (const { labels } of tokens) {
+    t.ok(['us-east-1', 'eu-west-1'].includes(labels.region!), 'the regions asked for');
+    t.match(labels.account, /^\d{12}$/);
+    if (labels.model !== undefined) t.ok(billedModels.has(`${labels.model}|${labels.provider}`), `${labels.model} is a model the bill has`);
+    t.ok(['regional', 'global'].includes(labels.route!));
+  }
+  t.ok(tokens.some(({ labels }) => labels.route === 'global'), 'global profiles are route global');
+  const invocations = sumBy(await samples(), 'bedrock_live_invocations_total', []).get('')!;
+  t.ok(invocations > 0);
+  t.ok(sumBy(await samples(), 'bedrock_live_throttles_total', []).get('')! < invocations);
+  t.same([...sumBy(await samples(), 'bedrock_live_errors_total', ['type']).keys()].sort(), ['client', 'server']);
+  t.match(collector.snapshot!.text, /# TYPE bedrock_live_tokens_total counter\n/);
+  for (const { labels } of tokens) if (labels.model !== undefined) t.equal(parseModelId(labels.model).kind, 'model');
+});
+
+t.test('the counters start again at midnight UTC', async (t) => {
+  const { clock, collector, samples } = await setup(t, ['--live.regions=us-east-1']);
+  clock.now = new Date(`${TODAY}T23:50:30Z`);
+  t.ok(await collector.refresh());
+  const evening = sumBy(await samples(), 'bedrock_live_tokens_total', []).get('')!;
+  clock.now = new Date('2026-11-21T00:00:30Z');
+  t.ok(await collector.refresh());
+  t.equal(sumBy(await samples(), 'bedrock_live_tokens_total', []).get(''), undefined, 'just after midnight, nothing yet');
+  clock.now = new Date('2026-11-21T00:10:30Z');
+  t.ok(await collector.refresh());
+  const night = sumBy(await samples(), 'bedrock_live_tokens_total', []).get('')!;
+  t.ok(night > 0 && night < evening / 20, `ten minutes of the new day (${night}) against a whole day (${evening})`);
+  t.equal(sumBy(await samples(), 'bedrock_live_data_timestamp_seconds', ['region']).get('us-east-1'), Date.parse('2026-11-21T00:08:00Z') / 1000);
+});
+
+t.test('a failing CloudWatch keeps the last live values and never touches the bill', async (t) => {
+  const { clock, emulator, collector, samples } = await setup(t, ['--live.regions=us-east-1']);
+  t.ok(await collector.refresh());
+  const before = sumBy(await samples(), 'bedrock_live_tokens_total', []).get('');
+  emulator.faults.add({ fault: 'http_500', operation: 'GetMetricData' });
+  clock.now = new Date(`${TODAY}T12:10:30Z`);
+  t.notOk(await collector.refresh());
+  const health = sumBy(await samples(), 'bedrock_exporter_source_refresh_success', ['source']);
+  t.equal(health.get('cloudwatch_live'), 0);
+  t.equal(health.get('cost_explorer_usage_type'), 1, 'the billing plane is fine');
+  t.equal(sumBy(await samples(), 'bedrock_live_tokens_total', []).get(''), before, 'the last good live values');
+  t.match(collector.status.lastError, /^cloudwatch_live: /);
+  t.ok((sumBy(await samples(), 'bedrock_cost_usd_month_to_date', []).get('') ?? 0) > 0);
+});
+
+t.test('GetMetricData is counted and priced per metric returned', async (t) => {
+  const { emulator, collector, samples } = await setup(t, ['--live.regions=us-east-1']);
+  t.ok(await collector.refresh());
+  const requests = sumBy(await samples(), 'bedrock_exporter_aws_requests_total', ['api', 'operation', 'outcome']);
+  t.equal(requests.get('cloudwatch|GetMetricData|success'), emulator.stats().requests.GetMetricData);
+  const metrics = (await samples()).filter((sample) => sample.name.startsWith('bedrock_live_') && sample.name !== 'bedrock_live_data_timestamp_seconds').length;
+  const spend = sumBy(await samples(), 'bedrock_exporter_aws_spend_usd_total', ['api']).get('cloudwatch')!;
+  t.ok(spend > 0 && spend >= metrics * GET_METRIC_DATA_PRICE_USD_PER_METRIC * 0.5, `${spend} USD for about ${metrics} metrics`);
+});
