@@ -2,9 +2,9 @@ import { oneLine } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { HealthMetrics } from '../metrics/health.js';
 import { Pacer } from '../pacer.js';
-import type { Contribution, RefreshTiming, Source } from '../sources/source.js';
+import type { RefreshTiming, Source } from '../sources/source.js';
 import { RefreshLoop, type RefreshStatus } from './loop.js';
-import { buildSnapshot, type Snapshot } from './snapshot.js';
+import { buildSnapshot, renderContribution, type RenderedContribution, type Snapshot } from './snapshot.js';
 
 export interface CollectorOptions {
   sources: readonly Source[];
@@ -21,11 +21,11 @@ export interface CollectorStatus extends RefreshStatus {
   services: string[];
 }
 
-/** A source, its loop, and what it last gave. */
+/** A source, its loop, and what it last gave, rendered. */
 interface Run {
   source: Source;
   loop: RefreshLoop;
-  contribution?: Contribution;
+  rendered?: RenderedContribution;
   ok: boolean;
   /** Its first refresh has finished, well or not. */
   done: boolean;
@@ -86,7 +86,7 @@ export class Collector {
     const status: CollectorStatus = {
       refreshing: statuses.some((s) => s.refreshing),
       consecutiveFailures: Math.max(0, ...statuses.map((s) => s.consecutiveFailures)),
-      services: [...new Set(this.#runs.flatMap((run) => run.contribution?.services ?? []))],
+      services: [...new Set(this.#runs.flatMap((run) => run.rendered?.contribution.services ?? []))],
     };
     const lastSuccess = times((s) => s.lastSuccessAt);
     if (lastSuccess.length === statuses.length && statuses.length > 0) status.lastSuccessAt = lastSuccess[0]!;
@@ -121,11 +121,11 @@ export class Collector {
     const started = performance.now();
     const pacer = new Pacer();
     try {
-      run.contribution = await run.source.refresh({ now: this.#clock(), signal, pacer });
+      run.rendered = await renderContribution(await run.source.refresh({ now: this.#clock(), signal, pacer }), pacer);
       run.ok = true;
       health.sourceSuccess.set({ source }, 1);
       health.sourceLastSuccess.set({ source }, this.#clock().getTime() / 1000);
-      await this.#rebuild(pacer);
+      await this.#rebuild();
     } catch (error) {
       run.ok = false;
       health.sourceSuccess.set({ source }, 0);
@@ -140,9 +140,9 @@ export class Collector {
   }
 
   /** One snapshot from every source's last good contribution; rebuilds run one after another, in the order of the refreshes. */
-  #rebuild(pacer: Pacer): Promise<void> {
+  #rebuild(): Promise<void> {
     this.#rebuilding = this.#rebuilding.then(async () => {
-      const snapshot = await buildSnapshot(this.#runs.flatMap((run) => run.contribution ?? []), pacer);
+      const snapshot = await buildSnapshot(this.#runs.flatMap((run) => run.rendered ?? []));
       this.#snapshot = snapshot;
       this.#options.health.unrecognized.set(snapshot.unrecognized.size);
     });

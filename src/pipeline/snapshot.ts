@@ -20,17 +20,31 @@ export interface Snapshot {
   series: number;
 }
 
-/** The snapshot a refresh swaps in: the sources' series rendered and gzipped once. */
-export async function buildSnapshot(contributions: readonly Contribution[], pacer = new Pacer()): Promise<Snapshot> {
-  const families = contributions.flatMap((contribution) => contribution.families);
+/** A source's contribution with its series rendered: once, when it arrives, whatever other sources do. */
+export interface RenderedContribution {
+  contribution: Contribution;
+  body: Buffer;
+  series: number;
+}
+
+export async function renderContribution(contribution: Contribution, pacer = new Pacer()): Promise<RenderedContribution> {
   // Encoded a slice at a time: encoding (and keeping) the whole text as one string would hold the event
   // loop for tens of ms on a large organization. Nothing on the serving path reads `text`.
   const chunks: Buffer[] = [];
-  for (const slice of await renderSlices(families, pacer)) {
+  for (const slice of await renderSlices(contribution.families, pacer)) {
     chunks.push(Buffer.from(slice));
     await pacer.pause();
   }
-  const body = Buffer.concat(chunks);
+  return { contribution, body: Buffer.concat(chunks), series: contribution.families.reduce((count, f) => count + f.series.size, 0) };
+}
+
+/**
+ * The snapshot a refresh swaps in: every source's rendered series side by side (a family belongs to one
+ * source), gzipped once. A minute-cadence source's refresh costs its own rendering, not the bill's.
+ */
+export async function buildSnapshot(parts: readonly RenderedContribution[]): Promise<Snapshot> {
+  const contributions = parts.map((part) => part.contribution);
+  const body = Buffer.concat(parts.map((part) => part.body));
   return {
     get text() {
       return body.toString('utf8');
@@ -40,6 +54,6 @@ export async function buildSnapshot(contributions: readonly Contribution[], pace
     summary: contributions.find((contribution) => contribution.summary)?.summary,
     breakdowns: contributions.flatMap((contribution) => contribution.breakdowns ?? []),
     unrecognized: new Set(contributions.flatMap((contribution) => [...(contribution.unrecognized ?? [])])),
-    series: families.reduce((count, f) => count + f.series.size, 0),
+    series: parts.reduce((count, part) => count + part.series, 0),
   };
 }

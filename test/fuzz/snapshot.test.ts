@@ -6,7 +6,7 @@ import t from 'tap';
 import { classifyUsage } from '../../src/billing/usage-type.js';
 import type { DayEntry, LedgerRow } from '../../src/cost-explorer/ledger.js';
 import { memoizedClassifier } from '../../src/billing/classifier.js';
-import { buildSnapshot } from '../../src/pipeline/snapshot.js';
+import { buildSnapshot, renderContribution } from '../../src/pipeline/snapshot.js';
 import { aggregate } from '../../src/sources/usage-type/aggregate.js';
 import { addDays, monthStart, type Day } from '../../src/time.js';
 import { parseExposition, type Sample } from '../helpers/exposition.js';
@@ -53,7 +53,7 @@ t.test('random usage types never break the snapshot, and every dollar is still c
   const classify = memoizedClassifier();
   await fc.assert(
     fc.asyncProperty(fc.array(entry, { maxLength: 8 }), async (entries) => {
-      const snapshot = await buildSnapshot([await aggregate(entries, TODAY, classify)]);
+      const snapshot = await buildSnapshot([await renderContribution(await aggregate(entries, TODAY, classify))]);
       const samples = parseExposition(readable(snapshot.text));
       const inMonth = entries.filter((e) => e.day >= FIRST && e.day <= TODAY).flatMap((e) => e.rows);
       const daily = entries.filter((e) => e.day === YESTERDAY).flatMap((e) => e.rows);
