@@ -91,6 +91,43 @@ t.test('labels: the bill\'s model, provider and route; invocations, throttles an
   for (const { labels } of tokens) if (labels.model !== undefined) t.equal(parseModelId(labels.model).kind, 'model');
 });
 
+t.test("the estimated cost: live tokens at the bill's own price per token over the last settled days", async (t) => {
+  // A tag's answers split the same spend again: they must not change the price.
+  const { collector, samples } = await setup(t, ['--live.regions=us-east-1,eu-west-1', '--collection.allocation-tag=team']);
+  t.ok(await collector.refresh());
+  t.ok(await collector.refresh(), 'the second poll prices with the bill read by the first refresh');
+  // The truth: Cost Explorer's settled days from a week ago (2026-11-13 to 11-18 at noon on the 20th).
+  const truth = new Map<string, { cost: number; tokens: number }>();
+  for (const day of ['2026-11-13', '2026-11-14', '2026-11-15', '2026-11-16', '2026-11-17', '2026-11-18']) {
+    for (const item of DATASET.itemsOn(day, new Date(`${TODAY}T12:00:30Z`))) {
+      if (item.truth.kind !== 'tokens') continue;
+      const key = [item.region, item.truth.model, item.truth.provider, item.truth.direction, item.truth.route, item.truth.tier].join('|');
+      const sum = truth.get(key) ?? { cost: 0, tokens: 0 };
+      sum.cost += item.unblendedCost;
+      sum.tokens += item.usageQuantity * item.truth.tokensPerUnit;
+      truth.set(key, sum);
+    }
+  }
+  const prices = (await samples()).filter((sample) => sample.name === 'bedrock_unit_price_usd');
+  t.equal(prices.length, [...truth.values()].filter(({ cost, tokens }) => cost > 0 && tokens > 0).length, 'a price for every token usage the bill priced');
+  for (const { labels, value } of prices) {
+    const { cost, tokens } = truth.get([labels.region, labels.model, labels.provider, labels.direction, labels.route, labels.tier].join('|'))!;
+    t.ok(Math.abs(value - cost / tokens) <= 1e-9 * value, `${labels.model} ${labels.direction} in ${labels.region}, ${labels.tier}: the bill's price`);
+    t.equal(labels.source, 'bill');
+  }
+  const tokens = (await samples()).filter((sample) => sample.name === 'bedrock_live_tokens_total');
+  let checked = 0;
+  for (const { labels, value } of (await samples()).filter((sample) => sample.name === 'bedrock_live_estimated_cost_usd_total')) {
+    const same = (other: Record<string, string>) => ['region', 'model', 'direction', 'route'].every((name) => other[name] === labels[name]);
+    const tiers = prices.filter((price) => same(price.labels));
+    if (tiers.length !== 1 || tiers[0]!.labels.tier !== 'standard') continue;
+    const counted = tokens.find((sample) => same(sample.labels) && sample.labels.account === labels.account)!.value;
+    t.ok(Math.abs(value - counted * tiers[0]!.value) <= 1e-9 * value, `${labels.model} ${labels.direction} in ${labels.region}: tokens x price`);
+    checked += 1;
+  }
+  t.ok(checked >= 3, `${checked} estimates checked`);
+});
+
 t.test('the counters start again at midnight UTC', async (t) => {
   const { clock, collector, samples } = await setup(t, ['--live.regions=us-east-1']);
   clock.now = new Date(`${TODAY}T23:50:30Z`);

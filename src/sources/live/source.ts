@@ -3,6 +3,7 @@ import type { LiveMetrics, MetricQuery } from '../../cloudwatch/client.js';
 import { addTo, family, renderLabels, set, type Family } from '../../metrics/series.js';
 import type { Contribution, RefreshContext, RefreshTiming, Source } from '../source.js';
 import { MinuteCounts } from './minutes.js';
+import { rateKey, type BillRate } from './rates.js';
 
 // Now, not tomorrow: Bedrock's own per-minute counts from CloudWatch, in every region read, since
 // 00:00 UTC. CloudWatch publishes a minute late and revises it, so every poll reads the last minutes
@@ -46,6 +47,8 @@ export interface LiveSourceOptions {
   timing: RefreshTiming;
   /** How far back each poll reads again: CloudWatch's late and revised minutes. */
   rereadMs: number;
+  /** The bill's own price of a token, by rateKey, as of `now`. */
+  rates: (now: Date) => ReadonlyMap<string, BillRate>;
 }
 
 const MINUTE_MS = 60_000;
@@ -72,12 +75,14 @@ export class LiveSource implements Source {
         for (const [atMs, value] of points) minutes.record(`${region}${SEPARATOR}${label}`, region, atMs, value);
       }
     }
-    return { families: familiesOf(minutes) };
+    return { families: familiesOf(minutes, this.#options.rates(now)) };
   }
 }
 
-function familiesOf(minutes: MinuteCounts): Family[] {
+function familiesOf(minutes: MinuteCounts, rates: ReadonlyMap<string, BillRate>): Family[] {
   const tokens = family('bedrock_live_tokens_total', 'Tokens Bedrock counted since 00:00 UTC today (CloudWatch, per minute; resets at midnight UTC), by direction.', 'counter');
+  const cost = family('bedrock_live_estimated_cost_usd_total', "The live tokens since 00:00 UTC today priced at the bill's own rate for their region, model, direction, route and tier over the last settled days (resets at midnight UTC).", 'counter');
+  const prices = family('bedrock_unit_price_usd', "The price of one token: what the bill charged over the last settled days divided by its tokens (source=\"bill\").");
   const invocations = family('bedrock_live_invocations_total', 'Model invocations since 00:00 UTC today (CloudWatch; resets at midnight UTC).', 'counter');
   const throttles = family('bedrock_live_throttles_total', 'Invocations throttled since 00:00 UTC today (CloudWatch; resets at midnight UTC).', 'counter');
   const errors = family('bedrock_live_errors_total', 'Invocations that failed since 00:00 UTC today, by type: client or server (CloudWatch; resets at midnight UTC).', 'counter');
@@ -85,14 +90,22 @@ function familiesOf(minutes: MinuteCounts): Family[] {
   for (const [series, total] of minutes.totals()) {
     const [region = '', account = '', metric = '', modelId = ''] = series.split(SEPARATOR);
     const parsed = parseModelId(modelId);
-    const model = parsed.kind === 'model' ? parsed : { model: '', provider: 'unknown', route: 'regional' };
+    const model = parsed.kind === 'model' ? parsed : { model: '', provider: 'unknown', route: 'regional', tier: parsed.tier };
     const who: Array<[string, string]> = [['account', account], ['region', region], ['model', model.model], ['provider', model.provider]];
     const direction = RUNTIME_TOKENS[metric] ?? MANTLE_TOKENS[metric];
-    if (direction !== undefined) addTo(tokens, renderLabels([...who, ['direction', direction], ['route', model.route]]), total);
+    if (direction !== undefined) {
+      const labels = renderLabels([...who, ['direction', direction], ['route', model.route]]);
+      addTo(tokens, labels, total);
+      const rate = rates.get(rateKey(region, model.model, direction, model.route, model.tier));
+      if (rate !== undefined) addTo(cost, labels, total * rate.usdPerToken);
+    }
     else if (INVOCATIONS.has(metric)) addTo(invocations, renderLabels(who), total);
     else if (THROTTLES.has(metric)) addTo(throttles, renderLabels(who), total);
     else if (ERRORS[metric] !== undefined) addTo(errors, renderLabels([...who, ['type', ERRORS[metric]!]]), total);
   }
   for (const [region, atMs] of minutes.through()) set(through, [['region', region]], atMs / 1000);
-  return [tokens, invocations, throttles, errors, through];
+  for (const { region, model, provider, direction, route, tier, usdPerToken } of rates.values()) {
+    set(prices, [['region', region], ['model', model], ['provider', provider], ['direction', direction], ['route', route], ['tier', tier], ['source', 'bill']], usdPerToken);
+  }
+  return [tokens, cost, invocations, throttles, errors, through, prices];
 }
