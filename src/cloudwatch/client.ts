@@ -1,6 +1,6 @@
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandOutput, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { classifyAwsError, isCredentialsRefused } from '../aws/errors.js';
-import { countRequests, type AwsApi, type OnRequest } from '../aws/requests.js';
+import { clientConfig, RegionalClients, type ClientSettings } from '../aws/regional.js';
+import type { AwsApi, OnRequest } from '../aws/requests.js';
 import { AwsError } from '../errors.js';
 
 /** GetMetricData bills every metric it returns: $0.01 per 1,000. */
@@ -33,17 +33,10 @@ export interface LiveMetrics {
   read(region: string, queries: readonly MetricQuery[], startMs: number, endMs: number, signal?: AbortSignal): Promise<MetricSeries[]>;
 }
 
-export interface CloudWatchOptions {
-  maxAttempts: number;
-  requestTimeoutMs: number;
+export interface CloudWatchOptions extends ClientSettings {
   maxPages: number;
   onRequest: OnRequest;
-  endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
-
-// As the Cost Explorer client: a new client reads the shared credential files again.
-const READ_SHARED_FILES_AGAIN = { ignoreCache: true };
 
 class CloudWatchPaginationError extends AwsError {
   constructor(message: string) {
@@ -51,31 +44,14 @@ class CloudWatchPaginationError extends AwsError {
   }
 }
 
-/** CloudWatch's metrics are regional: one client per region, made when first needed. */
+/** CloudWatch's metrics are regional: a client per region. */
 export class CloudWatchMetrics implements LiveMetrics {
-  readonly #options: CloudWatchOptions;
-  readonly #clients = new Map<string, CloudWatchClient>();
+  readonly #maxPages: number;
+  readonly #clients: RegionalClients<CloudWatchClient>;
 
   constructor(options: CloudWatchOptions) {
-    this.#options = options;
-  }
-
-  #client(region: string): CloudWatchClient {
-    let client = this.#clients.get(region);
-    if (client === undefined) {
-      const options = this.#options;
-      client = new CloudWatchClient({
-        ...READ_SHARED_FILES_AGAIN,
-        region,
-        maxAttempts: options.maxAttempts,
-        requestHandler: { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true, connectionTimeout: Math.min(options.requestTimeoutMs, 10_000) },
-        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        ...(options.credentials ? { credentials: options.credentials } : {}),
-      });
-      countRequests(client, CLOUDWATCH, options.onRequest);
-      this.#clients.set(region, client);
-    }
-    return client;
+    this.#maxPages = options.maxPages;
+    this.#clients = new RegionalClients(CLOUDWATCH, (region) => new CloudWatchClient(clientConfig(options, region)), options.onRequest);
   }
 
   async read(region: string, queries: readonly MetricQuery[], startMs: number, endMs: number, signal?: AbortSignal): Promise<MetricSeries[]> {
@@ -85,9 +61,9 @@ export class CloudWatchMetrics implements LiveMetrics {
     let token: string | undefined;
     let pages = 0;
     do {
-      if (++pages > this.#options.maxPages) throw new CloudWatchPaginationError(`more than ${this.#options.maxPages} pages of GetMetricData in ${region}`);
-      const page = await this.#send(region, () =>
-        this.#client(region).send(
+      if (++pages > this.#maxPages) throw new CloudWatchPaginationError(`more than ${this.#maxPages} pages of GetMetricData in ${region}`);
+      const page = await this.#clients.send(region, 'GetMetricData', (client) =>
+        client.send(
           new GetMetricDataCommand({ StartTime: new Date(startMs), EndTime: new Date(endMs), ScanBy: 'TimestampAscending', MetricDataQueries: metricDataQueries, NextToken: token }),
           { abortSignal: signal },
         ),
@@ -109,21 +85,7 @@ export class CloudWatchMetrics implements LiveMetrics {
     return [...series.values()];
   }
 
-  async #send<T>(region: string, request: () => Promise<T>): Promise<T> {
-    try {
-      return await request();
-    } catch (error) {
-      // Refused keys: a new client resolves them again through the SDK's chain.
-      if (isCredentialsRefused(error)) {
-        this.#clients.get(region)?.destroy();
-        this.#clients.delete(region);
-      }
-      throw classifyAwsError(error, CLOUDWATCH, 'GetMetricData');
-    }
-  }
-
   destroy(): void {
-    for (const client of this.#clients.values()) client.destroy();
-    this.#clients.clear();
+    this.#clients.destroy();
   }
 }

@@ -1,4 +1,5 @@
 import type { OnRequest } from '../aws/requests.js';
+import { BEDROCK, BedrockProfiles } from '../bedrock/profiles.js';
 import { CLOUDWATCH, CloudWatchMetrics } from '../cloudwatch/client.js';
 import type { Config } from '../config.js';
 import { COST_EXPLORER, CostExplorerSource, sourceOptions, type CostSource } from '../cost-explorer/client.js';
@@ -8,6 +9,9 @@ import type { Logger } from '../log.js';
 import type { HealthMetrics } from '../metrics/health.js';
 import { Collector } from '../pipeline/collector.js';
 import { sourcesFor } from '../sources/index.js';
+
+/** An application profile Bedrock did not list is looked for again after this long. */
+const PROFILES_RELIST_MS = 60 * 60_000;
 
 export interface CollectorParts {
   health: HealthMetrics;
@@ -35,8 +39,12 @@ export function createCollector(config: Config, { health, logger, clock, random,
   health.declareApi(COST_EXPLORER);
   const client = new CostExplorerSource(sourceOptions(config, onRequest, target));
   const store = new LedgerStore(new Ledger(config.ledger.maxDays), config.ledger.file, logger);
-  const live = config.live.enabled ? new CloudWatchMetrics(sourceOptions(config, onRequest, target)) : undefined;
-  if (live) health.declareApi(CLOUDWATCH);
+  const settings = sourceOptions(config, onRequest, target);
+  const live = config.live.enabled ? { metrics: new CloudWatchMetrics(settings), profiles: new BedrockProfiles({ ...settings, relistAfterMs: PROFILES_RELIST_MS }) } : undefined;
+  if (live) {
+    health.declareApi(CLOUDWATCH);
+    health.declareApi(BEDROCK);
+  }
   const collector = new Collector({
     sources: sourcesFor(config, { client: wrap ? wrap(client) : client, store, logger, ...(clock ? { clock } : {}), ...(live ? { live } : {}) }),
     health,
@@ -55,7 +63,8 @@ export function createCollector(config: Config, { health, logger, clock, random,
       await collector.stop();
       await store.save();
       client.destroy();
-      live?.destroy();
+      live?.metrics.destroy();
+      live?.profiles.destroy();
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   type Expression,
 } from '@aws-sdk/client-cost-explorer';
 import type { Config } from '../config.js';
+import { clientConfig } from '../aws/regional.js';
 import { countRequests, type AwsApi, type OnRequest } from '../aws/requests.js';
 import { AwsError } from '../errors.js';
 import { classifyAwsError, isCredentialsRefused } from '../aws/errors.js';
@@ -70,10 +71,6 @@ export function sourceOptions(
   };
 }
 
-// The SDK hands its client options to the default credential chain; with this, a new client reads
-// ~/.aws/credentials and ~/.aws/config again instead of the copy the SDK caches for the process.
-const READ_SHARED_FILES_AGAIN = { ignoreCache: true };
-
 export class CostExplorerSource implements CostSource {
   readonly #options: CostExplorerSourceOptions;
   readonly #maxPages: number;
@@ -87,19 +84,7 @@ export class CostExplorerSource implements CostSource {
 
   #createClient(): CostExplorerClient {
     const options = this.#options;
-    const client = new CostExplorerClient({
-      ...READ_SHARED_FILES_AGAIN,
-      region: options.region,
-      maxAttempts: options.maxAttempts,
-      // Without throwOnRequestTimeout the handler only warns on the console and waits for ever.
-      requestHandler: {
-        requestTimeout: options.requestTimeoutMs,
-        throwOnRequestTimeout: true,
-        connectionTimeout: Math.min(options.requestTimeoutMs, 10_000),
-      },
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.credentials ? { credentials: options.credentials } : {}),
-    });
+    const client = new CostExplorerClient(clientConfig(options, options.region));
     countRequests(client, COST_EXPLORER, options.onRequest);
     return client;
   }

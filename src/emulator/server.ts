@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { bedrockAnswer } from './bedrock.js';
 import { cachedMinutes, getMetricData, listMetrics } from './cloudwatch.js';
 import { getCostAndUsage, type QueryContext } from './cost-and-usage.js';
 import type { Dataset } from './dataset.js';
@@ -54,6 +55,9 @@ const COST_EXPLORER_OPERATIONS: Record<string, (body: JsonObject, context: Query
   GetCostCategories: getCostCategories,
   GetCostForecast: getCostForecast,
 };
+
+/** Bedrock's control plane by path (REST JSON). */
+const BEDROCK_OPERATIONS: Record<string, string> = { '/inference-profiles': 'ListInferenceProfiles', '/listTagsForResource': 'ListTagsForResource' };
 
 /** Who asks: the instant, the region the request was signed for, and the account its keys belong to. */
 interface Call {
@@ -183,13 +187,19 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
     }
     const target = req.headers['x-amz-target'];
     const service = services.find(({ targetPrefix }) => typeof target === 'string' && target.startsWith(targetPrefix));
-    const operation = service && typeof target === 'string' ? target.slice(service.targetPrefix.length) : '(unknown)';
+    const rest = BEDROCK_OPERATIONS[path];
+    const operation = rest ?? (service && typeof target === 'string' ? target.slice(service.targetPrefix.length) : '(unknown)');
     total++;
     requests[operation] = (requests[operation] ?? 0) + 1;
     const credential = CREDENTIAL.exec(req.headers.authorization ?? '');
     const signer = credential?.[1] ?? '(unsigned)';
     signedBy[signer] = (signedBy[signer] ?? 0) + 1;
     const raw = await readBody(req);
+    const caller = { asOf: clock(), region: credential?.[2] ?? 'us-east-1', account: accountOf(signer) };
+    if (rest !== undefined) {
+      bedrock(req, res, raw, rest, caller);
+      return;
+    }
     const problem = protocolProblem(req, service, operation, services);
     if (problem) {
       send(res, service ?? UNKNOWN_SERVICE, errorAnswer(problem));
@@ -197,13 +207,36 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
     }
     const known = service!;
     const body = parseBody(raw);
-    const call: Call = { asOf: clock(), region: credential?.[2] ?? 'us-east-1', account: accountOf(signer) };
+    const call: Call = caller;
     const fault = injector.pick(operation, pageNumberOf(body[known.pageToken]));
     if (fault) faults[fault.fault] = (faults[fault.fault] ?? 0) + 1;
     logger?.debug({ operation, fault: fault?.fault }, `${known.name} request`);
     const answer = () => answerFor(known, operation, body, call);
     if (fault) sufferFault(fault, res, known, answer);
     else send(res, known, answer());
+  }
+
+  /** Bedrock's control plane speaks REST JSON: the path names the operation. */
+  function bedrock(req: IncomingMessage, res: ServerResponse, raw: Buffer, operation: string, caller: Call): void {
+    const reply = (status: number, value: unknown, errorType?: string): void => {
+      const text = JSON.stringify(value);
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...(errorType ? { 'x-amzn-ErrorType': errorType } : {}) });
+      res.end(text);
+    };
+    // Every fault is an error answer here: Bedrock is read once an hour at most, its wire faults matter less.
+    const fault = injector.pick(operation, 1);
+    try {
+      if (fault) {
+        faults[fault.fault] = (faults[fault.fault] ?? 0) + 1;
+        throw FAULT_ERRORS[fault.fault] ?? new ServiceError('InternalFailure', `The emulator answers a ${fault.fault} fault on Bedrock with this error.`, 500);
+      }
+      const url = new URL(req.url!, 'http://emulator');
+      const body = raw.length === 0 ? {} : parseBody(raw);
+      reply(200, bedrockAnswer(dataset, { ...caller, method: req.method!, path: url.pathname, query: url.searchParams, body }));
+    } catch (error) {
+      const failure = asServiceError(error);
+      reply(failure.status, { message: failure.message }, failure.type);
+    }
   }
 
   function sufferFault(fault: FaultRule, res: ServerResponse, service: JsonService, answerFor: () => Answer): void {

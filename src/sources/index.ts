@@ -1,4 +1,5 @@
 import { memoizedClassifier } from '../billing/classifier.js';
+import type { ProfileDirectory } from '../bedrock/profiles.js';
 import type { LiveMetrics } from '../cloudwatch/client.js';
 import type { Config } from '../config.js';
 import type { CostSource } from '../cost-explorer/client.js';
@@ -24,8 +25,8 @@ export interface SourceDependencies {
   store: LedgerStore;
   logger: Logger;
   clock?: () => Date;
-  /** CloudWatch: given, the live plane reads it. */
-  live?: LiveMetrics;
+  /** CloudWatch and Bedrock: given, the live plane reads them. */
+  live?: { metrics: LiveMetrics; profiles: ProfileDirectory };
 }
 
 /** The sources a configuration turns on, in the order their series appear. */
@@ -48,7 +49,9 @@ export function sourcesFor(config: Pick<Config, 'collection' | 'live'>, { client
     };
     sources.push(
       new LiveSource({
-        metrics: live,
+        metrics: live.metrics,
+        profiles: live.profiles,
+        logger,
         regions: async () => (regions.length > 0 ? regions : billedRegions(store.ledger.entries(), classify)),
         timing: { intervalMs, jitter: 0.1, retryBaseMs: Math.min(30_000, intervalMs), retryMaxMs: intervalMs, timeoutMs: Math.min(intervalMs, 120_000) },
         rereadMs: LIVE_REREAD_MS,

@@ -79,7 +79,7 @@ t.test('labels: the bill\'s model, provider and route; invocations, throttles an
   for (const { labels } of tokens) {
     t.ok(['us-east-1', 'eu-west-1'].includes(labels.region!), 'the regions asked for');
     t.match(labels.account, /^\d{12}$/);
-    if (labels.model !== undefined) t.ok(billedModels.has(`${labels.model}|${labels.provider}`), `${labels.model} is a model the bill has`);
+    t.ok(billedModels.has(`${labels.model}|${labels.provider}`), `${labels.model} is a model the bill has`);
     t.ok(['regional', 'global'].includes(labels.route!));
   }
   t.ok(tokens.some(({ labels }) => labels.route === 'global'), 'global profiles are route global');
@@ -88,7 +88,28 @@ t.test('labels: the bill\'s model, provider and route; invocations, throttles an
   t.ok(sumBy(await samples(), 'bedrock_live_throttles_total', []).get('')! < invocations);
   t.same([...sumBy(await samples(), 'bedrock_live_errors_total', ['type']).keys()].sort(), ['client', 'server']);
   t.match(collector.snapshot!.text, /# TYPE bedrock_live_tokens_total counter\n/);
-  for (const { labels } of tokens) if (labels.model !== undefined) t.equal(parseModelId(labels.model).kind, 'model');
+  for (const { labels } of tokens) t.equal(parseModelId(labels.model!).kind, 'model');
+});
+
+t.test("application inference profiles: Bedrock says which model, once per region; a failing Bedrock leaves the model out", async (t) => {
+  const { clock, emulator, collector, samples } = await setup(t, ['--live.regions=us-east-1,eu-west-1']);
+  t.ok(await collector.refresh());
+  const lists = emulator.stats().requests.ListInferenceProfiles;
+  t.equal(lists, 2, 'one list per region');
+  const bedrock = sumBy(await samples(), 'bedrock_exporter_aws_requests_total', ['api', 'operation', 'outcome']);
+  t.equal(bedrock.get('bedrock|ListInferenceProfiles|success'), 2, 'counted');
+  t.equal(sumBy(await samples(), 'bedrock_exporter_aws_spend_usd_total', ['api']).get('bedrock'), 0, 'and free');
+  const profiled = sumBy(await samples(), 'bedrock_live_tokens_total', ['model']);
+  t.notOk(profiled.has(''), 'every series has its model, those called through a profile too');
+  clock.now = new Date(`${TODAY}T12:10:30Z`);
+  t.ok(await collector.refresh());
+  t.equal(emulator.stats().requests.ListInferenceProfiles, lists, 'known profiles are not listed again');
+
+  const broken = await setup(t, ['--live.regions=us-east-1']);
+  broken.emulator.faults.add({ fault: 'http_500', operation: 'ListInferenceProfiles' });
+  t.ok(await broken.collector.refresh(), 'the live plane still refreshes');
+  const models = sumBy(await broken.samples(), 'bedrock_live_tokens_total', ['model']);
+  t.ok(models.has('') && models.size > 1, 'profile series without a model, the others with theirs');
 });
 
 t.test("the estimated cost: live tokens at the bill's own price per token over the last settled days", async (t) => {

@@ -1,4 +1,7 @@
-import { parseModelId } from '../../billing/model-ids.js';
+import type { ProfileDirectory } from '../../bedrock/profiles.js';
+import { parseModelId, type InvokedModel } from '../../billing/model-ids.js';
+import { oneLine } from '../../errors.js';
+import type { Logger } from '../../log.js';
 import type { LiveMetrics, MetricQuery } from '../../cloudwatch/client.js';
 import { addTo, family, renderLabels, set, type Family } from '../../metrics/series.js';
 import type { Contribution, RefreshContext, RefreshTiming, Source } from '../source.js';
@@ -49,6 +52,9 @@ export interface LiveSourceOptions {
   rereadMs: number;
   /** The bill's own price of a token, by rateKey, as of `now`. */
   rates: (now: Date) => ReadonlyMap<string, BillRate>;
+  /** Bedrock: the model behind an application inference profile. */
+  profiles: ProfileDirectory;
+  logger: Logger;
 }
 
 const MINUTE_MS = 60_000;
@@ -58,6 +64,9 @@ export class LiveSource implements Source {
   readonly timing: RefreshTiming;
   readonly #options: LiveSourceOptions;
   readonly #minutes = new MinuteCounts();
+  /** Application profiles resolved so far, by region and ARN or id. */
+  readonly #models = new Map<string, InvokedModel>();
+  #warned = false;
 
   constructor(options: LiveSourceOptions) {
     this.#options = options;
@@ -75,11 +84,37 @@ export class LiveSource implements Source {
         for (const [atMs, value] of points) minutes.record(`${region}${SEPARATOR}${label}`, region, atMs, value);
       }
     }
-    return { families: familiesOf(minutes, this.#options.rates(now)) };
+    await this.#resolveProfiles(now, signal);
+    return { families: familiesOf(minutes, this.#options.rates(now), (region, modelId) => this.#modelOf(region, modelId)) };
+  }
+
+  #modelOf(region: string, modelId: string): InvokedModel | undefined {
+    const parsed = parseModelId(modelId);
+    return parsed.kind === 'model' ? parsed : this.#models.get(`${region}${SEPARATOR}${modelId}`);
+  }
+
+  /** Asks Bedrock for the profiles not yet known; a failure leaves their model unknown and warns once. */
+  async #resolveProfiles(now: Date, signal: AbortSignal): Promise<void> {
+    for (const [series] of this.#minutes.totals()) {
+      const [region = '', , , modelId = ''] = series.split(SEPARATOR);
+      const parsed = parseModelId(modelId);
+      const key = `${region}${SEPARATOR}${modelId}`;
+      if (parsed.kind !== 'application_profile' || this.#models.has(key)) continue;
+      try {
+        const resolved = await this.#options.profiles.resolve(region, parsed.id, now, signal);
+        if (resolved === undefined) continue;
+        const model = parseModelId(resolved.modelId);
+        if (model.kind === 'model') this.#models.set(key, { ...model, route: resolved.route, tier: parsed.tier });
+      } catch (error) {
+        if (!this.#warned) this.#options.logger.warn({ err: error }, `could not resolve application inference profiles, their live series have no model: ${oneLine(error)}`);
+        this.#warned = true;
+        return;
+      }
+    }
   }
 }
 
-function familiesOf(minutes: MinuteCounts, rates: ReadonlyMap<string, BillRate>): Family[] {
+function familiesOf(minutes: MinuteCounts, rates: ReadonlyMap<string, BillRate>, modelOf: (region: string, modelId: string) => InvokedModel | undefined): Family[] {
   const tokens = family('bedrock_live_tokens_total', 'Tokens Bedrock counted since 00:00 UTC today (CloudWatch, per minute; resets at midnight UTC), by direction.', 'counter');
   const cost = family('bedrock_live_estimated_cost_usd_total', "The live tokens since 00:00 UTC today priced at the bill's own rate for their region, model, direction, route and tier over the last settled days (resets at midnight UTC).", 'counter');
   const prices = family('bedrock_unit_price_usd', "The price of one token: what the bill charged over the last settled days divided by its tokens (source=\"bill\").");
@@ -89,8 +124,7 @@ function familiesOf(minutes: MinuteCounts, rates: ReadonlyMap<string, BillRate>)
   const through = family('bedrock_live_data_timestamp_seconds', 'End of the latest minute CloudWatch has published and the exporter read, by region.');
   for (const [series, total] of minutes.totals()) {
     const [region = '', account = '', metric = '', modelId = ''] = series.split(SEPARATOR);
-    const parsed = parseModelId(modelId);
-    const model = parsed.kind === 'model' ? parsed : { model: '', provider: 'unknown', route: 'regional', tier: parsed.tier };
+    const model = modelOf(region, modelId) ?? { model: '', provider: 'unknown', route: 'regional', tier: 'standard' };
     const who: Array<[string, string]> = [['account', account], ['region', region], ['model', model.model], ['provider', model.provider]];
     const direction = RUNTIME_TOKENS[metric] ?? MANTLE_TOKENS[metric];
     if (direction !== undefined) {

@@ -1,0 +1,86 @@
+import { BedrockClient, ListInferenceProfilesCommand } from '@aws-sdk/client-bedrock';
+import { clientConfig, RegionalClients, type ClientSettings } from '../aws/regional.js';
+import type { AwsApi, OnRequest } from '../aws/requests.js';
+import type { Route } from '../billing/model-ids.js';
+
+// Application inference profiles name no model in their id: Bedrock's control plane says which
+// foundation model each routes to. CloudWatch counts their calls under the profile's ARN, so the live
+// plane looks them up, a region's whole list at once, and again when it meets one it does not know.
+
+export const BEDROCK: AwsApi = {
+  api: 'bedrock',
+  title: 'Bedrock',
+  operations: ['ListInferenceProfiles'],
+  iamPrefix: 'bedrock',
+  endpointVariable: 'AWS_ENDPOINT_URL_BEDROCK',
+  // Control-plane reads are not billed.
+  price: () => 0,
+};
+
+export interface ResolvedProfile {
+  /** The foundation model's id, as CloudWatch would name a direct call. */
+  modelId: string;
+  /** Global when the profile routes through a global system profile (a foundation model ARN with no region). */
+  route: Route;
+}
+
+/** What the live source needs from Bedrock; the real one is BedrockProfiles. */
+export interface ProfileDirectory {
+  /** A profile by ARN or id in a region, or undefined when Bedrock does not list it. */
+  resolve(region: string, profile: string, now: Date, signal?: AbortSignal): Promise<ResolvedProfile | undefined>;
+}
+
+export interface BedrockOptions extends ClientSettings {
+  onRequest: OnRequest;
+  /** How long a region's list serves before a profile it lacks may have it listed again. */
+  relistAfterMs: number;
+}
+
+const FOUNDATION_MODEL = /^arn:aws[a-z-]*:bedrock:([a-z0-9-]*):\d*:foundation-model\/(.+)$/;
+
+interface Listing {
+  atMs: number;
+  profiles: Map<string, ResolvedProfile>;
+}
+
+export class BedrockProfiles implements ProfileDirectory {
+  readonly #relistAfterMs: number;
+  readonly #clients: RegionalClients<BedrockClient>;
+  readonly #listings = new Map<string, Listing>();
+
+  constructor(options: BedrockOptions) {
+    this.#relistAfterMs = options.relistAfterMs;
+    this.#clients = new RegionalClients(BEDROCK, (region) => new BedrockClient(clientConfig(options, region)), options.onRequest);
+  }
+
+  async resolve(region: string, profile: string, now: Date, signal?: AbortSignal): Promise<ResolvedProfile | undefined> {
+    let listing = this.#listings.get(region);
+    if (listing === undefined || (!listing.profiles.has(profile) && now.getTime() - listing.atMs >= this.#relistAfterMs)) {
+      listing = { atMs: now.getTime(), profiles: await this.#list(region, signal) };
+      this.#listings.set(region, listing);
+    }
+    return listing.profiles.get(profile);
+  }
+
+  async #list(region: string, signal?: AbortSignal): Promise<Map<string, ResolvedProfile>> {
+    const profiles = new Map<string, ResolvedProfile>();
+    let token: string | undefined;
+    do {
+      const page = await this.#clients.send(region, 'ListInferenceProfiles', (client) =>
+        client.send(new ListInferenceProfilesCommand({ typeEquals: 'APPLICATION', maxResults: 1000, nextToken: token }), { abortSignal: signal }),
+      );
+      for (const summary of page.inferenceProfileSummaries ?? []) {
+        const models = (summary.models ?? []).map((model) => FOUNDATION_MODEL.exec(model.modelArn ?? '')).filter((match) => match !== null);
+        if (models.length === 0) continue;
+        const resolved: ResolvedProfile = { modelId: models[0]![2]!, route: models.some((match) => match[1] === '') ? 'global' : 'regional' };
+        for (const key of [summary.inferenceProfileArn, summary.inferenceProfileId]) if (key) profiles.set(key, resolved);
+      }
+      token = page.nextToken || undefined;
+    } while (token !== undefined);
+    return profiles;
+  }
+
+  destroy(): void {
+    this.#clients.destroy();
+  }
+}
