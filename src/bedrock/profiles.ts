@@ -1,4 +1,5 @@
 import { BedrockClient, ListInferenceProfilesCommand } from '@aws-sdk/client-bedrock';
+import { allPages } from '../aws/pages.js';
 import { clientConfig, RegionalClients, type ClientSettings } from '../aws/regional.js';
 import type { AwsApi, OnRequest } from '../aws/requests.js';
 import type { Route } from '../billing/model-ids.js';
@@ -31,6 +32,7 @@ export interface ProfileDirectory {
 }
 
 export interface BedrockOptions extends ClientSettings {
+  maxPages: number;
   onRequest: OnRequest;
   /** How long a region's list serves before a profile it lacks may have it listed again. */
   relistAfterMs: number;
@@ -45,11 +47,13 @@ interface Listing {
 
 export class BedrockProfiles implements ProfileDirectory {
   readonly #relistAfterMs: number;
+  readonly #maxPages: number;
   readonly #clients: RegionalClients<BedrockClient>;
   readonly #listings = new Map<string, Listing>();
 
   constructor(options: BedrockOptions) {
     this.#relistAfterMs = options.relistAfterMs;
+    this.#maxPages = options.maxPages;
     this.#clients = new RegionalClients(BEDROCK, (region) => new BedrockClient(clientConfig(options, region)), options.onRequest);
   }
 
@@ -64,19 +68,22 @@ export class BedrockProfiles implements ProfileDirectory {
 
   async #list(region: string, signal?: AbortSignal): Promise<Map<string, ResolvedProfile>> {
     const profiles = new Map<string, ResolvedProfile>();
-    let token: string | undefined;
-    do {
-      const page = await this.#clients.send(region, 'ListInferenceProfiles', (client) =>
-        client.send(new ListInferenceProfilesCommand({ typeEquals: 'APPLICATION', maxResults: 1000, nextToken: token }), { abortSignal: signal }),
-      );
+    const pages = await allPages(
+      (token) =>
+        this.#clients.send(region, 'ListInferenceProfiles', (client) =>
+          client.send(new ListInferenceProfilesCommand({ typeEquals: 'APPLICATION', maxResults: 1000, nextToken: token }), { abortSignal: signal }),
+        ),
+      (page) => page.nextToken,
+      { maxPages: this.#maxPages, tooMany: `more than ${this.#maxPages} pages of ListInferenceProfiles in ${region}`, repeated: 'Bedrock repeated a nextToken' },
+    );
+    for (const page of pages) {
       for (const summary of page.inferenceProfileSummaries ?? []) {
         const models = (summary.models ?? []).map((model) => FOUNDATION_MODEL.exec(model.modelArn ?? '')).filter((match) => match !== null);
         if (models.length === 0) continue;
         const resolved: ResolvedProfile = { modelId: models[0]![2]!, route: models.some((match) => match[1] === '') ? 'global' : 'regional' };
         for (const key of [summary.inferenceProfileArn, summary.inferenceProfileId]) if (key) profiles.set(key, resolved);
       }
-      token = page.nextToken || undefined;
-    } while (token !== undefined);
+    }
     return profiles;
   }
 

@@ -1,7 +1,7 @@
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandOutput, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { clientConfig, RegionalClients, type ClientSettings } from '../aws/regional.js';
 import type { AwsApi, OnRequest } from '../aws/requests.js';
-import { AwsError } from '../errors.js';
+import { allPages } from '../aws/pages.js';
 
 /** GetMetricData bills every metric it returns: $0.01 per 1,000. */
 export const GET_METRIC_DATA_PRICE_USD_PER_METRIC = 0.01 / 1000;
@@ -38,12 +38,6 @@ export interface CloudWatchOptions extends ClientSettings {
   onRequest: OnRequest;
 }
 
-class CloudWatchPaginationError extends AwsError {
-  constructor(message: string) {
-    super('BUE_ERR_AWS_ANSWER', message);
-  }
-}
-
 /** CloudWatch's metrics are regional: a client per region. */
 export class CloudWatchMetrics implements LiveMetrics {
   readonly #maxPages: number;
@@ -56,18 +50,19 @@ export class CloudWatchMetrics implements LiveMetrics {
 
   async read(region: string, queries: readonly MetricQuery[], startMs: number, endMs: number, signal?: AbortSignal): Promise<MetricSeries[]> {
     const series = new Map<string, MetricSeries>();
-    const seen = new Set<string>();
     const metricDataQueries: MetricDataQuery[] = queries.map(({ id, expression, label }) => ({ Id: id, Expression: expression, Label: label, ReturnData: true }));
-    let token: string | undefined;
-    let pages = 0;
-    do {
-      if (++pages > this.#maxPages) throw new CloudWatchPaginationError(`more than ${this.#maxPages} pages of GetMetricData in ${region}`);
-      const page = await this.#clients.send(region, 'GetMetricData', (client) =>
-        client.send(
-          new GetMetricDataCommand({ StartTime: new Date(startMs), EndTime: new Date(endMs), ScanBy: 'TimestampAscending', MetricDataQueries: metricDataQueries, NextToken: token }),
-          { abortSignal: signal },
+    const pages = await allPages(
+      (token) =>
+        this.#clients.send(region, 'GetMetricData', (client) =>
+          client.send(
+            new GetMetricDataCommand({ StartTime: new Date(startMs), EndTime: new Date(endMs), ScanBy: 'TimestampAscending', MetricDataQueries: metricDataQueries, NextToken: token }),
+            { abortSignal: signal },
+          ),
         ),
-      );
+      (page) => page.NextToken,
+      { maxPages: this.#maxPages, tooMany: `more than ${this.#maxPages} pages of GetMetricData in ${region}`, repeated: 'CloudWatch repeated a NextToken' },
+    );
+    for (const page of pages) {
       for (const result of page.MetricDataResults ?? []) {
         const label = result.Label ?? '';
         const entry = series.get(label) ?? { label, points: [] };
@@ -76,12 +71,7 @@ export class CloudWatchMetrics implements LiveMetrics {
         for (let index = 0; index < Math.min(timestamps.length, values.length); index++) entry.points.push([timestamps[index]!.getTime(), values[index]!]);
         series.set(label, entry);
       }
-      token = page.NextToken || undefined;
-      if (token !== undefined) {
-        if (seen.has(token)) throw new CloudWatchPaginationError('CloudWatch repeated a NextToken');
-        seen.add(token);
-      }
-    } while (token !== undefined);
+    }
     return [...series.values()];
   }
 

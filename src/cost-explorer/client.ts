@@ -7,6 +7,7 @@ import {
   type Expression,
 } from '@aws-sdk/client-cost-explorer';
 import type { Config } from '../config.js';
+import { allPages } from '../aws/pages.js';
 import { clientConfig } from '../aws/regional.js';
 import { countRequests, type AwsApi, type OnRequest } from '../aws/requests.js';
 import { AwsError } from '../errors.js';
@@ -25,13 +26,6 @@ export const COST_EXPLORER: AwsApi = {
   price: () => COST_EXPLORER_PRICE_USD,
 };
 export const COST_EXPLORER_PRICE_USD = 0.01;
-
-/** Pagination that would not end: a repeated NextPageToken or more pages than allowed. */
-export class PaginationError extends AwsError {
-  constructor(message: string) {
-    super('BUE_ERR_AWS_ANSWER', message);
-  }
-}
 
 /** What the collector needs from Cost Explorer; the real one is CostExplorerSource. */
 export interface CostSource {
@@ -103,21 +97,12 @@ export class CostExplorerSource implements CostSource {
     }
   }
 
-  async #pages(send: (token: string | undefined) => Promise<{ NextPageToken?: string | undefined }>): Promise<unknown[]> {
-    const pages: unknown[] = [];
-    const seen = new Set<string>();
-    let token: string | undefined;
-    do {
-      if (pages.length >= this.#maxPages) throw new PaginationError(`more than ${this.#maxPages} pages; raise collection.max_pages if this is expected`);
-      const page = await send(token);
-      pages.push(page);
-      token = page.NextPageToken || undefined;
-      if (token !== undefined) {
-        if (seen.has(token)) throw new PaginationError('Cost Explorer repeated a NextPageToken');
-        seen.add(token);
-      }
-    } while (token !== undefined);
-    return pages;
+  #pages<P extends { NextPageToken?: string | undefined }>(send: (token: string | undefined) => Promise<P>): Promise<P[]> {
+    return allPages(send, (page) => page.NextPageToken, {
+      maxPages: this.#maxPages,
+      tooMany: `more than ${this.#maxPages} pages; raise collection.max_pages if this is expected`,
+      repeated: 'Cost Explorer repeated a NextPageToken',
+    });
   }
 
   async discoverServices(search: string, start: Day, end: Day, signal?: AbortSignal): Promise<string[]> {

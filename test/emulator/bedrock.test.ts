@@ -64,7 +64,7 @@ t.test('a profile has its team tag; an unknown resource is not found', async (t)
 
 t.test('the directory lists a region once, and again for an unknown profile only after a while', async (t) => {
   const { emulator } = await bedrock(t);
-  const directory = new BedrockProfiles({ maxAttempts: 1, requestTimeoutMs: 5_000, onRequest: () => {}, relistAfterMs: 60_000, endpoint: emulator.url, credentials: CREDENTIALS });
+  const directory = new BedrockProfiles({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 10, onRequest: () => {}, relistAfterMs: 60_000, endpoint: emulator.url, credentials: CREDENTIALS });
   t.teardown(() => directory.destroy());
   const [arn, model] = [...countedProfiles('us-east-1')][0]!;
   const resolved = await directory.resolve('us-east-1', arn!, NOW);
@@ -111,7 +111,7 @@ t.test('profiles listed without a foundation model, or without parts, resolve to
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const directory = new BedrockProfiles({ maxAttempts: 1, requestTimeoutMs: 5_000, onRequest: () => {}, relistAfterMs: 0, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, credentials: CREDENTIALS });
+  const directory = new BedrockProfiles({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 10, onRequest: () => {}, relistAfterMs: 0, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, credentials: CREDENTIALS });
   t.teardown(() => {
     directory.destroy();
     server.close();
