@@ -37,9 +37,9 @@ export interface RunningCollector {
 export function createCollector(config: Config, { health, logger, clock, random, target, wrap }: CollectorParts): RunningCollector {
   const onRequest: OnRequest = (request) => health.countRequest(request);
   health.declareApi(COST_EXPLORER);
-  const client = new CostExplorerSource(sourceOptions(config, onRequest, target));
-  const store = new LedgerStore(new Ledger(config.ledger.maxDays), config.ledger.file, logger);
   const settings = sourceOptions(config, onRequest, target);
+  const client = new CostExplorerSource(settings);
+  const store = new LedgerStore(new Ledger(config.ledger.maxDays), config.ledger.file, logger);
   const live = config.live.enabled ? { metrics: new CloudWatchMetrics(settings), profiles: new BedrockProfiles({ ...settings, relistAfterMs: PROFILES_RELIST_MS }) } : undefined;
   if (live) {
     health.declareApi(CLOUDWATCH);

@@ -6,18 +6,14 @@ import type { CostSource } from '../cost-explorer/client.js';
 import { ServiceDiscovery } from '../cost-explorer/discovery.js';
 import type { LedgerStore } from '../cost-explorer/ledger-file.js';
 import type { Logger } from '../log.js';
-import { addDays, dayOf } from '../time.js';
 import type { Source } from './source.js';
 import { AllocationSource } from './allocation/source.js';
 import { LiveSource } from './live/source.js';
-import { billedRegions } from './live/regions.js';
-import { billRates, type BillRate } from './live/rates.js';
+import { BillView } from './live/bill.js';
 import { UsageTypeSource } from './usage-type/source.js';
 
 /** Each poll reads CloudWatch's last ten minutes again: they arrive late and are revised. */
 const LIVE_REREAD_MS = 10 * 60_000;
-/** The live plane prices tokens at the bill's rate over this many days before today (the settled ones). */
-const RATE_DAYS = 7;
 
 export interface SourceDependencies {
   client: CostSource;
@@ -38,24 +34,16 @@ export function sourcesFor(config: Pick<Config, 'collection' | 'live'>, { client
   if (allocationTags.length + costCategories.length > 0) sources.push(new AllocationSource({ ...daily, tags: allocationTags, costCategories }));
   if (live !== undefined) {
     const { intervalMs, regions } = config.live;
-    const classify = memoizedClassifier();
-    // Computed again only when the ledger or the day changes.
-    let rates: { key: string; rates: Map<string, BillRate> } | undefined;
-    const ratesOn = (now: Date): Map<string, BillRate> => {
-      const since = addDays(dayOf(now), -RATE_DAYS);
-      const key = `${store.ledger.revision}|${since}`;
-      if (rates?.key !== key) rates = { key, rates: billRates(store.ledger.entries(), classify, since) };
-      return rates.rates;
-    };
+    const bill = new BillView(store.ledger, memoizedClassifier());
     sources.push(
       new LiveSource({
         metrics: live.metrics,
         profiles: live.profiles,
         logger,
-        regions: async () => (regions.length > 0 ? regions : billedRegions(store.ledger.entries(), classify)),
+        regions: async () => (regions.length > 0 ? regions : bill.regions()),
         timing: { intervalMs, jitter: 0.1, retryBaseMs: Math.min(30_000, intervalMs), retryMaxMs: intervalMs, timeoutMs: Math.min(intervalMs, 120_000) },
         rereadMs: LIVE_REREAD_MS,
-        rates: ratesOn,
+        rates: (now) => bill.rates(now),
       }),
     );
   }

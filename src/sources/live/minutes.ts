@@ -39,6 +39,11 @@ export class MinuteCounts {
     this.#through.set(region, Math.max(this.#through.get(region) ?? 0, minuteStartMs + MINUTE_MS));
   }
 
+  /** The series read today. */
+  series(): Iterable<string> {
+    return this.#series.keys();
+  }
+
   /** Every series' total since 00:00 UTC. */
   *totals(): Generator<[series: string, total: number]> {
     for (const [series, minutes] of this.#series) {

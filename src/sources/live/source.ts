@@ -95,7 +95,7 @@ export class LiveSource implements Source {
 
   /** Asks Bedrock for the profiles not yet known; a failure leaves their model unknown and warns once. */
   async #resolveProfiles(now: Date, signal: AbortSignal): Promise<void> {
-    for (const [series] of this.#minutes.totals()) {
+    for (const series of this.#minutes.series()) {
       const [region = '', , , modelId = ''] = series.split(SEPARATOR);
       const parsed = parseModelId(modelId);
       const key = `${region}${SEPARATOR}${modelId}`;
