@@ -48,6 +48,8 @@ export function dayEntries(queryKey: string, buckets: readonly DecodedBucket[], 
 export class Ledger {
   readonly #days: LRUCache<Day, Map<string, DayEntry>>;
   #revision = 0;
+  #commits = 0;
+  #waiting: Array<() => void> = [];
 
   constructor(maxDays: number) {
     this.#days = new LRUCache({ max: maxDays });
@@ -70,6 +72,25 @@ export class Ledger {
       forDay.set(entry.queryKey, entry);
       this.#days.set(entry.day, forDay);
     }
+    this.#commits += 1;
+    for (const wake of this.#waiting.splice(0)) wake();
+  }
+
+  /** Resolves at the next commit; rejects with the signal's reason when it is aborted first. */
+  nextCommit(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      signal.throwIfAborted();
+      const wake = (): void => {
+        signal.removeEventListener('abort', abort);
+        resolve();
+      };
+      const abort = (): void => {
+        this.#waiting = this.#waiting.filter((waiter) => waiter !== wake);
+        reject(signal.reason);
+      };
+      this.#waiting.push(wake);
+      signal.addEventListener('abort', abort, { once: true });
+    });
   }
 
   /** Drops the days before `day`, for a caller that walks through time and will not look back. */
@@ -84,6 +105,11 @@ export class Ledger {
   /** Grows with every settled entry committed: what a saved copy of the ledger may lack. */
   get revision(): number {
     return this.#revision;
+  }
+
+  /** Grows with every commit, settled or not: the answers may have changed. */
+  get commits(): number {
+    return this.#commits;
   }
 
   get size(): number {

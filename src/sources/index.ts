@@ -40,7 +40,7 @@ export function sourcesFor(config: Pick<Config, 'collection' | 'live'>, { client
         metrics: live.metrics,
         profiles: live.profiles,
         logger,
-        regions: async () => (regions.length > 0 ? regions : bill.regions()),
+        regions: async (signal) => (regions.length > 0 ? regions : bill.regions(signal)),
         timing: { intervalMs, jitter: 0.1, retryBaseMs: Math.min(30_000, intervalMs), retryMaxMs: intervalMs, timeoutMs: Math.min(intervalMs, 120_000) },
         rereadMs: LIVE_REREAD_MS,
         rates: (now) => bill.rates(now),

@@ -29,3 +29,21 @@ t.test('bounded: the least recently used day goes first', async (t) => {
   t.equal(ledger.get('2026-11-02', 'a'), undefined);
   t.ok(ledger.get('2026-11-01', 'a'));
 });
+
+t.test('a reader can wait for the next commit, and stop waiting', async (t) => {
+  const ledger = new Ledger(10);
+  t.equal(ledger.commits, 0);
+  const next = ledger.nextCommit(new AbortController().signal);
+  ledger.commit([entry('2026-11-24', 'a', false)]);
+  await next;
+  t.equal(ledger.commits, 1, 'an unsettled answer is a change too');
+  t.equal(ledger.revision, 0, 'but not one a saved copy lacks');
+
+  const stop = new AbortController();
+  const abandoned = ledger.nextCommit(stop.signal);
+  stop.abort(new Error('stopping'));
+  await t.rejects(abandoned, { message: 'stopping' });
+  await t.rejects(ledger.nextCommit(stop.signal), { message: 'stopping' }, 'an aborted signal does not wait');
+  ledger.commit([entry('2026-11-25', 'a', false)]);
+  t.equal(ledger.commits, 2, 'an abandoned wait is forgotten');
+});

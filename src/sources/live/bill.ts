@@ -11,7 +11,7 @@ const RATE_DAYS = 7;
 export class BillView {
   readonly #ledger: Ledger;
   readonly #classify: Classifier;
-  #regions: { revision: number; regions: string[] } | undefined;
+  #regions: { commits: number; regions: string[] } | undefined;
   #rates: { key: string; rates: Map<string, BillRate> } | undefined;
 
   constructor(ledger: Ledger, classify: Classifier) {
@@ -19,9 +19,15 @@ export class BillView {
     this.#classify = classify;
   }
 
-  /** The regions where the bill shows Bedrock tokens. */
-  regions(): string[] {
-    if (this.#regions?.revision !== this.#ledger.revision) this.#regions = { revision: this.#ledger.revision, regions: billedRegions(this.#ledger.entries(), this.#classify) };
+  /** The regions where the bill shows Bedrock tokens; before the bill is first read, waits for it. */
+  async regions(signal: AbortSignal): Promise<string[]> {
+    if (this.#ledger.commits === 0) {
+      await this.#ledger.nextCommit(signal).catch((error: unknown) => {
+        throw new Error('the bill, which says where Bedrock is used, has not been read yet (or set --live.regions)', { cause: error });
+      });
+    }
+    const commits = this.#ledger.commits;
+    if (this.#regions?.commits !== commits) this.#regions = { commits, regions: billedRegions(this.#ledger.entries(), this.#classify) };
     return this.#regions.regions;
   }
 

@@ -46,7 +46,7 @@ export const LIVE_QUERIES: readonly MetricQuery[] = [
 export interface LiveSourceOptions {
   metrics: LiveMetrics;
   /** The regions to read. */
-  regions: () => Promise<readonly string[]>;
+  regions: (signal: AbortSignal) => Promise<readonly string[]>;
   timing: RefreshTiming;
   /** How far back each poll reads again: CloudWatch's late and revised minutes. */
   rereadMs: number;
@@ -77,7 +77,7 @@ export class LiveSource implements Source {
     const minutes = this.#minutes;
     minutes.startDay(now);
     const endMs = now.getTime() - (now.getTime() % MINUTE_MS);
-    for (const region of await this.#options.regions()) {
+    for (const region of await this.#options.regions(signal)) {
       const startMs = Math.max(minutes.dayStartMs, (minutes.through().get(region) ?? minutes.dayStartMs) - this.#options.rereadMs);
       if (startMs >= endMs) continue;
       for (const { label, points } of await this.#options.metrics.read(region, LIVE_QUERIES, startMs, endMs, signal)) {

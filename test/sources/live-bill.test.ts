@@ -1,0 +1,29 @@
+// What the live plane takes from the bill: the regions to read, which it waits for until the bill is
+// first read, and reads again whenever the ledger changes, settled or not.
+import t from 'tap';
+import { memoizedClassifier } from '../../src/billing/classifier.js';
+import { Ledger, type DayEntry } from '../../src/cost-explorer/ledger.js';
+import { BillView } from '../../src/sources/live/bill.js';
+
+const tokens = (day: string, region: string, settled: boolean): DayEntry => ({
+  day,
+  queryKey: 'usage',
+  rows: [{ account: '123456789012', service: 'Amazon Bedrock', usageType: `${region}-NovaPro-input-tokens`, cost: 1, quantity: 1250, unit: 'Units' }],
+  estimated: !settled,
+  settled,
+});
+
+t.test('the regions wait for the first read of the bill, then follow every change', async (t) => {
+  const ledger = new Ledger(10);
+  const bill = new BillView(ledger, memoizedClassifier());
+  const first = bill.regions(new AbortController().signal);
+  ledger.commit([tokens('2026-11-18', 'USE1', true)]);
+  t.same(await first, ['us-east-1'], 'the first answer waits for the bill');
+  ledger.commit([tokens('2026-11-20', 'EU', false)]);
+  t.same(await bill.regions(new AbortController().signal), ['eu-west-1', 'us-east-1'], 'a region new today, not settled yet');
+});
+
+t.test('a bill that is never read leaves the live plane a one-line reason', async (t) => {
+  const bill = new BillView(new Ledger(10), memoizedClassifier());
+  await t.rejects(bill.regions(AbortSignal.abort()), { message: /the bill, which says where Bedrock is used, has not been read yet \(or set --live.regions\)/ });
+});
