@@ -7,6 +7,13 @@ import { bool, duration, fail, listenAddresses, oneOf, optionalPath, ratio, text
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'json' | 'text';
 
+/** IAM role ARNs, one per other account whose CloudWatch the live plane reads. */
+const roleArns: Parser<string[]> = (raw, name) => {
+  const arns = textList(raw, name);
+  for (const arn of arns) if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) fail(name, `expected an IAM role ARN like arn:aws:iam::123456789012:role/NAME, got ${JSON.stringify(arn)}`);
+  return arns;
+};
+
 const telemetryPath: Parser<string> = (raw, name) => {
   const value = text(raw, name);
   if (!/^\/[\w\-./]*$/.test(value) || value.startsWith('/-/') || value === '/') {
@@ -55,6 +62,7 @@ export const SETTINGS = {
     enabled: setting({ key: 'live.enabled', parse: bool, default: false, help: 'read Bedrock\'s per-minute counts from CloudWatch (the live plane)' }),
     intervalMs: setting({ key: 'live.interval', parse: duration(60_000), default: '5m', help: 'time between CloudWatch polls, at least 1m' }),
     regions: setting({ key: 'live.regions', parse: textList, default: [], shownDefault: 'where the bill shows Bedrock', help: 'regions to read CloudWatch in (comma-separated)' }),
+    roleArns: setting({ key: 'live.role_arns', flag: 'live.role-arn', parse: roleArns, default: [], repeatable: true, shownDefault: 'none', help: 'an IAM role in another account to assume and read its CloudWatch and Bedrock too (a monitoring account needs none)' }),
   },
   ledger: {
     file: setting({ key: 'ledger.file', parse: optionalPath, help: 'keep settled days across restarts (gzipped, written atomically; a corrupt file is ignored with a warning)' }),

@@ -63,6 +63,8 @@ t.test('repeatable and list settings', async (t) => {
   t.equal(load(['--web.config.file', 'web.yml']).config.web.configFile, 'web.yml', 'the exporter-toolkit flag name');
   t.same(config.collection.services, ['A', 'B']);
   t.same(load([], { BEDROCK_EXPORTER_WEB_LISTEN_ADDRESS: ':1,:2' }).config.web.listenAddresses, [':1', ':2']);
+  const roles = ['arn:aws:iam::111111111111:role/bedrock-usage-exporter-live', 'arn:aws-cn:iam::222222222222:role/team/reader'];
+  t.same(load(['--live.role-arn', roles[0]!, '--live.role-arn', roles[1]!]).config.live.roleArns, roles, 'a role per account');
 });
 
 t.test('bad values name the key and say what is wrong', async (t) => {
@@ -76,6 +78,7 @@ t.test('bad values name the key and say what is wrong', async (t) => {
   t.match(failure(['--web.listen-address', ':70000']), /expected HOST:PORT/);
   t.match(failure(['--web.telemetry-path', 'metrics']), /--web\.telemetry-path: expected a path/);
   t.match(failure(['--refresh.retry-base', '2h', '--refresh.retry-max', '1h']), /^refresh\.retry_base: must not exceed/);
+  t.match(failure(['--live.role-arn', '111111111111']), /^--live\.role-arn: expected an IAM role ARN like arn:aws:iam::123456789012:role\/NAME, got "111111111111"$/);
   t.match(failure(['--aws.region', '']), /--aws\.region: expected a non-empty string/);
 });
 

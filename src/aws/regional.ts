@@ -1,4 +1,4 @@
-import type { MiddlewareStack } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
 import { classifyAwsError, isCredentialsRefused } from './errors.js';
 import { countRequests, type AwsApi, type OnRequest } from './requests.js';
 
@@ -9,7 +9,8 @@ export interface ClientSettings {
   maxAttempts: number;
   requestTimeoutMs: number;
   endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Fixed keys (tests, the demo) or a provider (a role assumed); the SDK's chain when left out. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
 }
 
 /** What every client the exporter makes is given: retries, deadlines, and where it goes. */

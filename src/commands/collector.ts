@@ -1,3 +1,5 @@
+import { assumeRole, STS } from '../aws/assume-role.js';
+import type { ClientSettings } from '../aws/regional.js';
 import type { OnRequest } from '../aws/requests.js';
 import { BEDROCK, BedrockProfiles } from '../bedrock/profiles.js';
 import { CLOUDWATCH, CloudWatchMetrics } from '../cloudwatch/client.js';
@@ -9,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { HealthMetrics } from '../metrics/health.js';
 import { Collector } from '../pipeline/collector.js';
 import { sourcesFor } from '../sources/index.js';
+import type { LiveReader } from '../sources/live/source.js';
 
 /** An application profile Bedrock did not list is looked for again after this long. */
 const PROFILES_RELIST_MS = 60 * 60_000;
@@ -40,13 +43,14 @@ export function createCollector(config: Config, { health, logger, clock, random,
   const settings = sourceOptions(config, onRequest, target);
   const client = new CostExplorerSource(settings);
   const store = new LedgerStore(new Ledger(config.ledger.maxDays), config.ledger.file, logger);
-  const live = config.live.enabled ? { metrics: new CloudWatchMetrics(settings), profiles: new BedrockProfiles({ ...settings, relistAfterMs: PROFILES_RELIST_MS }) } : undefined;
+  const live = config.live.enabled ? liveReaders(config.live.roleArns, settings) : undefined;
   if (live) {
     health.declareApi(CLOUDWATCH);
     health.declareApi(BEDROCK);
+    if (config.live.roleArns.length > 0) health.declareApi(STS);
   }
   const collector = new Collector({
-    sources: sourcesFor(config, { client: wrap ? wrap(client) : client, store, logger, ...(clock ? { clock } : {}), ...(live ? { live } : {}) }),
+    sources: sourcesFor(config, { client: wrap ? wrap(client) : client, store, logger, ...(clock ? { clock } : {}), ...(live ? { live: live.readers } : {}) }),
     health,
     logger,
     refresh: config.refresh,
@@ -63,8 +67,25 @@ export function createCollector(config: Config, { health, logger, clock, random,
       await collector.stop();
       await store.save();
       client.destroy();
-      live?.metrics.destroy();
-      live?.profiles.destroy();
+      live?.destroy();
     },
   };
+}
+
+/** The live plane's readers: the exporter's own credentials, then a role in each other account. */
+function liveReaders(roleArns: readonly string[], settings: ClientSettings & { region: string; maxPages: number; onRequest: OnRequest }): { readers: LiveReader[]; destroy(): void } {
+  const made: Array<{ destroy(): void }> = [];
+  const reader = (who: string, as: typeof settings): LiveReader => {
+    const metrics = new CloudWatchMetrics(as);
+    const profiles = new BedrockProfiles({ ...as, relistAfterMs: PROFILES_RELIST_MS });
+    made.push(metrics, profiles);
+    return { who, metrics, profiles };
+  };
+  const readers = [reader("the exporter's own credentials", settings)];
+  for (const arn of roleArns) {
+    const role = assumeRole(arn, settings);
+    made.push(role);
+    readers.push(reader(arn, { ...settings, credentials: role.credentials }));
+  }
+  return { readers, destroy: () => made.forEach((client) => client.destroy()) };
 }

@@ -4,7 +4,7 @@ import { ConfigError, ListenError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { dayOf } from '../time.js';
 import { flagOf, helpText, readCommandLine, setting, type Groups, type Values } from '../settings/command-line.js';
-import { bool, fail, listenAddress, oneOf, optional, optionalPath, parseListenAddress, textList, wholeNumber, type Parser } from '../settings/parse.js';
+import { bool, fail, listenAddress, oneOf, optional, optionalPath, optionalText, parseListenAddress, textList, wholeNumber, type Parser } from '../settings/parse.js';
 import type { Size } from './catalogue.js';
 import { generateDataset, loadDataset, type Dataset } from './dataset.js';
 import { FAULTS, FaultRuleError, parseFaultSpec, type FaultRule } from './faults.js';
@@ -37,6 +37,7 @@ export const EMULATOR_SETTINGS = {
     scenario: setting({ key: 'scenario', parse: optional(oneOf('default', 'growth')), shownDefault: 'default', help: 'default, or growth (one model more than doubles week over week)' }),
     data: setting({ key: 'data', parse: optionalPath, help: 'serve a fixed ledger (JSON lines of line items) instead of --seed, --size and --scenario' }),
     pageSize: setting({ key: 'page-size', parse: optional(wholeNumber(1)), shownDefault: '500', help: 'groups per page' }),
+    monitoringAccount: setting({ key: 'monitoring-account', parse: optionalText, shownDefault: 'none', help: 'an account of the data set whose CloudWatch sees every account\'s metrics (cross-account observability)' }),
     hourly: setting({ key: 'hourly', parse: bool, default: false, switch: true, help: 'allow HOURLY granularity (last 14 days)' }),
     faults: setting({
       key: 'fault',
@@ -71,8 +72,12 @@ export async function runEmulatorCommand(argv: string[], { destination = process
   const { emulator: flags, log } = valuesOf(EMULATOR_SETTINGS);
   const dataset = datasetFrom(flags);
   const { host, port } = parseListenAddress(flags.listen)!;
+  const monitoringAccount = flags.monitoringAccount;
+  if (monitoringAccount !== undefined && !dataset.accounts.some((account) => account.id === monitoringAccount)) {
+    throw new ConfigError(`--monitoring-account: ${monitoringAccount} is not an account of the data set (${dataset.accounts.map((account) => account.id).join(', ')})`);
+  }
   const logger = createLogger({ ...log, destination });
-  const emulator = await startEmulator({ dataset, host, port, pageSize: flags.pageSize, hourly: flags.hourly, faults: flags.faults, logger }).catch((error: NodeJS.ErrnoException) => {
+  const emulator = await startEmulator({ dataset, host, port, pageSize: flags.pageSize, hourly: flags.hourly, faults: flags.faults, logger, ...(monitoringAccount ? { monitoringAccount } : {}) }).catch((error: NodeJS.ErrnoException) => {
     throw new ListenError(flags.listen, `--${flagOf(EMULATOR_SETTINGS.emulator.listen)}`, error);
   });
   logger.info({ url: emulator.url }, 'Cost Explorer emulator listening');

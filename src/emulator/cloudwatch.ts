@@ -13,8 +13,13 @@ export interface CloudWatchContext {
   /** The region the request was signed for, and the account its credentials belong to. */
   region: string;
   account: string;
+  /** The caller is a monitoring account (cross-account observability): it sees every account's metrics. */
+  monitoring: boolean;
   minutes: MinutesOfDay;
 }
+
+/** Whose metrics a caller may read: its own, or as a monitoring account its source accounts' too. */
+const sees = (context: CloudWatchContext, account: string): boolean => context.monitoring || account === context.account;
 
 export type MinutesOfDay = (day: Day) => ReadonlyMap<string, MinuteSeries>;
 
@@ -105,18 +110,21 @@ export function listMetrics(body: JsonObject, context: CloudWatchContext): JsonO
     const object = objectAt(filter, `Dimensions.${index}`);
     return { name: requiredString(object.Name, `Dimensions.${index}.Name`), value: optionalString(object.Value, `Dimensions.${index}.Value`) };
   });
+  const linked = body.IncludeLinkedAccounts === true;
   const today = dayOf(context.asOf);
-  const metrics = new Map<string, JsonObject>();
+  const metrics = new Map<string, { metric: JsonObject; owner: string }>();
   for (const day of [addDays(today, -1), today]) {
     for (const [key, series] of context.minutes(day)) {
       const { caller } = series;
-      if (caller.region !== context.region || caller.account !== context.account) continue;
+      if (caller.region !== context.region || !(caller.account === context.account || (linked && sees(context, caller.account)))) continue;
       if ((namespace !== undefined && caller.namespace !== namespace) || (metricName !== undefined && series.metric !== metricName)) continue;
       if (!filters.every(({ name, value }) => caller.dimensions[name] !== undefined && (value === undefined || caller.dimensions[name] === value))) continue;
-      metrics.set(key, { Namespace: caller.namespace, MetricName: series.metric, Dimensions: Object.entries(caller.dimensions).map(([Name, Value]) => ({ Name, Value })) });
+      const metric = { Namespace: caller.namespace, MetricName: series.metric, Dimensions: Object.entries(caller.dimensions).map(([Name, Value]) => ({ Name, Value })) };
+      metrics.set(key, { metric, owner: caller.account });
     }
   }
-  return { Metrics: [...metrics.values()] };
+  const found = [...metrics.values()];
+  return { Metrics: found.map(({ metric }) => metric), ...(linked ? { OwningAccounts: found.map(({ owner }) => owner) } : {}) };
 }
 
 function epochMs(value: unknown, path: string): number {
@@ -149,6 +157,7 @@ function selectionOf(query: JsonObject, index: number, context: CloudWatchContex
       matches: (series) =>
         series.caller.region === context.region &&
         series.caller.account === account &&
+        sees(context, account) &&
         series.caller.namespace === namespace &&
         series.metric === name &&
         sameDimensions(series.caller.dimensions, dimensions),
@@ -164,7 +173,7 @@ function selectionOf(query: JsonObject, index: number, context: CloudWatchContex
     stat: search.stat,
     matches: (series) =>
       series.caller.region === context.region &&
-      series.caller.account === (search.account ?? account) &&
+      (search.account === undefined ? sees(context, series.caller.account) : series.caller.account === search.account && sees(context, search.account)) &&
       series.caller.namespace === search.namespace &&
       sameKeys(series.caller.dimensions, search.dimensions) &&
       search.terms.every((alternatives) => alternatives.some(([name, value]) => (name === 'MetricName' ? series.metric === value : series.caller.dimensions[name] === value))),

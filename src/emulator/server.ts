@@ -1,7 +1,7 @@
 // The emulator's HTTP face: Cost Explorer's wire protocol (AWS JSON 1.1) and CloudWatch's (AWS JSON
-// 1.0) on node:http, told apart by X-Amz-Target, plus a small control plane under /__emulator/ for
-// stats and faults. Plain node:http on purpose: faults
-// need control over the wire (truncated bodies, answers that never come).
+// 1.0) told apart by X-Amz-Target, Bedrock's control plane (REST JSON) by path, STS (Query protocol) by
+// its form body, plus a small control plane under /__emulator/ for stats and faults. Plain node:http on
+// purpose: faults need control over the wire (truncated bodies, answers that never come).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -15,6 +15,7 @@ import { getCostForecast } from './forecast.js';
 import { pageNumberOf } from './page-token.js';
 import { isJsonObject, type JsonObject } from './request.js';
 import { ServiceError, serializationError } from './service-error.js';
+import { stsAnswer, stsError } from './sts.js';
 
 export interface EmulatorOptions {
   dataset: Dataset;
@@ -27,6 +28,8 @@ export interface EmulatorOptions {
   logger?: Logger;
   /** Seeds the fault dice; default 1. */
   seed?: number;
+  /** The account whose CloudWatch sees every other account's metrics (cross-account observability). */
+  monitoringAccount?: string;
 }
 
 export interface EmulatorStats {
@@ -96,6 +99,14 @@ const FAULT_ERRORS: Partial<Record<Fault, ServiceError>> = {
   expired_token: new ServiceError('ExpiredTokenException', 'The security token included in the request is expired'),
 };
 
+/** STS names its common errors its own way. */
+const STS_FAULT_ERRORS: Partial<Record<Fault, ServiceError>> = {
+  throttle: new ServiceError('Throttling', 'Rate exceeded'),
+  expired_token: new ServiceError('ExpiredToken', 'The security token included in the request is expired'),
+  http_500: new ServiceError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500),
+  http_503: new ServiceError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503),
+};
+
 interface Answer {
   status: number;
   body: string;
@@ -139,8 +150,8 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
       pageToken: 'NextToken',
       queryCompatible: true,
       operations: {
-        GetMetricData: (body, call) => getMetricData(body, { ...call, minutes }),
-        ListMetrics: (body, call) => listMetrics(body, { ...call, minutes }),
+        GetMetricData: (body, call) => getMetricData(body, { ...call, monitoring: call.account === options.monitoringAccount, minutes }),
+        ListMetrics: (body, call) => listMetrics(body, { ...call, monitoring: call.account === options.monitoringAccount, minutes }),
       },
     },
   ];
@@ -188,14 +199,21 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
     const target = req.headers['x-amz-target'];
     const service = services.find(({ targetPrefix }) => typeof target === 'string' && target.startsWith(targetPrefix));
     const rest = BEDROCK_OPERATIONS[path];
-    const operation = rest ?? (service && typeof target === 'string' ? target.slice(service.targetPrefix.length) : '(unknown)');
+    // The Query protocol (STS): a form-encoded POST whose Action names the operation.
+    const queryProtocol = target === undefined && rest === undefined && req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') === true;
+    const form = queryProtocol ? new URLSearchParams((await readBody(req)).toString('utf8')) : undefined;
+    const operation = rest ?? form?.get('Action') ?? (service && typeof target === 'string' ? target.slice(service.targetPrefix.length) : '(unknown)');
     total++;
     requests[operation] = (requests[operation] ?? 0) + 1;
     const credential = CREDENTIAL.exec(req.headers.authorization ?? '');
     const signer = credential?.[1] ?? '(unsigned)';
     signedBy[signer] = (signedBy[signer] ?? 0) + 1;
-    const raw = await readBody(req);
     const caller = { asOf: clock(), region: credential?.[2] ?? 'us-east-1', account: accountOf(signer) };
+    if (form !== undefined) {
+      sts(res, form, operation, caller);
+      return;
+    }
+    const raw = await readBody(req);
     if (rest !== undefined) {
       bedrock(req, res, raw, rest, caller);
       return;
@@ -236,6 +254,26 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
     } catch (error) {
       const failure = asServiceError(error);
       reply(failure.status, { message: failure.message }, failure.type);
+    }
+  }
+
+  /** STS speaks the Query protocol: XML answers and errors; every fault is an error answer, as on Bedrock. */
+  function sts(res: ServerResponse, form: URLSearchParams, operation: string, caller: Call): void {
+    const requestId = `00000000-0000-4000-8000-${(++requestNumber).toString(16).padStart(12, '0')}`;
+    const reply = (status: number, text: string): void => {
+      res.writeHead(status, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': requestId });
+      res.end(text);
+    };
+    const fault = injector.pick(operation, 1);
+    try {
+      if (fault) {
+        faults[fault.fault] = (faults[fault.fault] ?? 0) + 1;
+        throw STS_FAULT_ERRORS[fault.fault] ?? new ServiceError('InternalFailure', `The emulator answers a ${fault.fault} fault on STS with this error.`, 500);
+      }
+      reply(200, stsAnswer(dataset, form, { ...caller, requestId }));
+    } catch (error) {
+      const failure = asServiceError(error);
+      reply(failure.status, stsError(failure, requestId));
     }
   }
 

@@ -1,6 +1,4 @@
 import { memoizedClassifier } from '../billing/classifier.js';
-import type { ProfileDirectory } from '../bedrock/profiles.js';
-import type { LiveMetrics } from '../cloudwatch/client.js';
 import type { Config } from '../config.js';
 import type { CostSource } from '../cost-explorer/client.js';
 import { ServiceDiscovery } from '../cost-explorer/discovery.js';
@@ -8,7 +6,7 @@ import type { LedgerStore } from '../cost-explorer/ledger-file.js';
 import type { Logger } from '../log.js';
 import type { Source } from './source.js';
 import { AllocationSource } from './allocation/source.js';
-import { LiveSource } from './live/source.js';
+import { LiveSource, type LiveReader } from './live/source.js';
 import { BillView } from './live/bill.js';
 import { UsageTypeSource } from './usage-type/source.js';
 
@@ -21,8 +19,8 @@ export interface SourceDependencies {
   store: LedgerStore;
   logger: Logger;
   clock?: () => Date;
-  /** CloudWatch and Bedrock: given, the live plane reads them. */
-  live?: { metrics: LiveMetrics; profiles: ProfileDirectory };
+  /** CloudWatch and Bedrock, with each set of credentials: given, the live plane reads them. */
+  live?: readonly LiveReader[];
 }
 
 /** The sources a configuration turns on, in the order their series appear. */
@@ -37,8 +35,7 @@ export function sourcesFor(config: Pick<Config, 'collection' | 'live'>, { client
     const bill = new BillView(store.ledger, memoizedClassifier());
     sources.push(
       new LiveSource({
-        metrics: live.metrics,
-        profiles: live.profiles,
+        readers: live,
         logger,
         regions: async (signal) => (regions.length > 0 ? regions : bill.regions(signal)),
         timing: { intervalMs, jitter: 0.1, retryBaseMs: Math.min(30_000, intervalMs), retryMaxMs: intervalMs, timeoutMs: Math.min(intervalMs, 120_000) },

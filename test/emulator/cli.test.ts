@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { addDays, dayOf } from '../../src/time.js';
 import { runEmulatorCommand } from '../../src/emulator/cli.js';
+import { generateDataset } from '../../src/emulator/dataset.js';
 
 function logSink() {
   const lines: string[] = [];
@@ -24,13 +25,15 @@ function logSink() {
   return { lines, stream, waitFor };
 }
 
+const TINY_ACCOUNT = generateDataset({ seed: 3, size: 'tiny', scenario: 'growth', today: dayOf(Date.now()) }).accounts[0]!.id;
+
 const sdk = (url: string) => new CostExplorerClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
 
 t.test('starts on a free port with the chosen data set, serves, and stops', async (t) => {
   const log = logSink();
   const stop = new AbortController();
   const running = runEmulatorCommand(
-    ['--listen', '127.0.0.1:0', '--size', 'tiny', '--seed', '3', '--scenario', 'growth', '--page-size', '5', '--hourly', '--fault', 'throttle:0'],
+    ['--listen', '127.0.0.1:0', '--size', 'tiny', '--seed', '3', '--scenario', 'growth', '--page-size', '5', '--hourly', '--fault', 'throttle:0', '--monitoring-account', TINY_ACCOUNT],
     { destination: log.stream, signal: stop.signal },
   );
   const { url, msg } = JSON.parse(await log.waitFor('listening')) as { url: string; msg: string };
@@ -103,6 +106,7 @@ t.test('bad flags are one-line config errors', async (t) => {
     [['--log.level', 'loud'], /^--log\.level: expected one of debug, info, warn, error, got "loud"$/],
     [['--fault', 'explode'], /^--fault: fault must be one of throttle, .*; got "explode"$/],
     [['--data', 'x.jsonl', '--size', 'tiny'], /^--data: serves a fixed ledger; do not combine it with --seed, --size or --scenario$/],
+    [['--size', 'tiny', '--monitoring-account', '123'], /^--monitoring-account: 123 is not an account of the data set \(\d{12}(, \d{12})*\)$/],
     [['--data', '/nonexistent/ledger.jsonl'], /^--data: cannot read ledger \/nonexistent\/ledger\.jsonl/],
   ];
   for (const [argv, message] of cases) {

@@ -19,9 +19,9 @@ const SETTLED_DAY = '2026-11-16';
 const FIRST_ACCOUNT = DATASET.accounts[0]!.id;
 const DAY_S = 86_400;
 
-async function cloudWatch(t: Test, options: { now: Date; region?: string; accessKeyId?: string }) {
+async function cloudWatch(t: Test, options: { now: Date; region?: string; accessKeyId?: string; monitoringAccount?: string }) {
   const clock = { now: options.now };
-  const emulator = await startEmulator({ dataset: DATASET, clock: () => clock.now });
+  const emulator = await startEmulator({ dataset: DATASET, clock: () => clock.now, ...(options.monitoringAccount ? { monitoringAccount: options.monitoringAccount } : {}) });
   const client = new CloudWatchClient({
     region: options.region ?? 'us-east-1',
     endpoint: emulator.url,
@@ -60,7 +60,7 @@ function seenByCloudWatch(item: LineItem, direction: string, region: string, acc
 }
 
 t.test("a settled day's minutes add up to the tokens billed for what CloudWatch sees, per model", async (t) => {
-  const { client } = await cloudWatch(t, { now: new Date(`${TODAY}T12:00:00Z`) });
+  const { client } = await cloudWatch(t, { now: new Date(`${TODAY}T12:00:00Z`), monitoringAccount: FIRST_ACCOUNT });
   const start = new Date(dayStartMs(SETTLED_DAY));
   const end = new Date(start.getTime() + DAY_S * 1000);
   const final = DATASET.itemsOn(SETTLED_DAY, new Date(`${TODAY}T12:00:00Z`));
@@ -153,8 +153,10 @@ t.test('each region and account sees its own metrics; a monitoring account may s
 
   const own = await cloudWatch(t, { now, accessKeyId: `AKIAEMULATOR${other.id}` });
   t.equal(sum((await search(own.client, expression, start, end)).flatMap((result) => result.Values!)), billedIn('us-east-1', other.id), "the account's own keys");
-  const monitoring = await cloudWatch(t, { now });
+  const alone = await cloudWatch(t, { now });
   const linked = `SEARCH('{AWS/Bedrock,ModelId} :aws.AccountId="${other.id}" MetricName="InputTokenCount"', 'Sum', 3600)`;
+  t.same(await search(alone.client, linked, start, end), [], 'an account that is not a monitoring account sees no other');
+  const monitoring = await cloudWatch(t, { now, monitoringAccount: FIRST_ACCOUNT });
   t.equal(sum((await search(monitoring.client, linked, start, end)).flatMap((result) => result.Values!)), billedIn('us-east-1', other.id), 'searched from the first account');
 
   const euRegion = final.find((item) => seenByCloudWatch(item, 'input', item.region, FIRST_ACCOUNT) && item.region !== 'us-east-1')!.region;

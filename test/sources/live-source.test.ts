@@ -16,8 +16,7 @@ t.test('a profile Bedrock does not know, or names no model for, keeps its series
   const answers = [undefined, { modelId: 'a1b2c3d4e5f6', route: 'regional' as const }, { modelId: 'amazon.nova-pro-v1:0', route: 'regional' as const }];
   const profiles: ProfileDirectory = { resolve: async (_region, profile) => (asked.push(profile), answers.shift()) };
   const source = new LiveSource({
-    metrics,
-    profiles,
+    readers: [{ who: 'test', metrics, profiles }],
     regions: async () => ['us-east-1'],
     timing: { intervalMs: 60_000, jitter: 0, retryBaseMs: 1_000, retryMaxMs: 60_000, timeoutMs: 10_000 },
     rereadMs: 600_000,

@@ -13,20 +13,22 @@ import { HealthMetrics } from '../../src/metrics/health.js';
 import { LIVE_QUERIES } from '../../src/sources/live/source.js';
 import { dayStartMs } from '../../src/time.js';
 import { parseExposition, sumBy } from '../helpers/exposition.js';
+import { capturingLogger } from '../helpers/rig.js';
 import { silentLogger } from '../helpers/stack.js';
+import type { Logger } from '../../src/log.js';
 
 const TODAY = '2026-11-20';
 const DATASET = generateDataset({ seed: 4, size: 'demo', today: TODAY });
 const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'y' };
 const DIRECTIONS: Record<string, string> = { InputTokenCount: 'input', OutputTokenCount: 'output', CacheReadInputTokenCount: 'cache_read', CacheWriteInputTokenCount: 'cache_write', TotalInputTokens: 'input', TotalOutputTokens: 'output' };
 
-async function setup(t: Test, flags: string[] = []) {
+async function setup(t: Test, flags: string[] = [], { monitoringAccount, logger = silentLogger() }: { monitoringAccount?: string; logger?: Logger } = {}) {
   const clock = { now: new Date(`${TODAY}T12:00:30Z`) };
-  const emulator = await startEmulator({ dataset: DATASET, clock: () => clock.now });
+  const emulator = await startEmulator({ dataset: DATASET, clock: () => clock.now, ...(monitoringAccount ? { monitoringAccount } : {}) });
   t.teardown(() => emulator.close());
   const { config } = loadConfig(['--live.enabled=true', '--aws.max-attempts=1', '--refresh.retry-base=10m', '--refresh.retry-max=10m', ...flags], {});
   const health = new HealthMetrics('test', { processMetrics: false });
-  const running = createCollector(config, { health, logger: silentLogger(), clock: () => clock.now, target: { endpoint: emulator.url, credentials: CREDENTIALS } });
+  const running = createCollector(config, { health, logger, clock: () => clock.now, target: { endpoint: emulator.url, credentials: CREDENTIALS } });
   t.teardown(() => running.close());
   const samples = async () => parseExposition(`${running.collector.snapshot?.text ?? ''}${await health.registry.metrics()}`);
   return { clock, emulator, collector: running.collector, samples };
@@ -185,4 +187,55 @@ t.test('GetMetricData is counted and priced per metric returned', async (t) => {
   const metrics = (await samples()).filter((sample) => sample.name.startsWith('bedrock_live_') && sample.name !== 'bedrock_live_data_timestamp_seconds').length;
   const spend = sumBy(await samples(), 'bedrock_exporter_aws_spend_usd_total', ['api']).get('cloudwatch')!;
   t.ok(spend > 0 && spend >= metrics * GET_METRIC_DATA_PRICE_USD_PER_METRIC * 0.5, `${spend} USD for about ${metrics} metrics`);
+});
+
+t.test('other accounts: a role assumed in each, or a monitoring account; each account counted once', async (t) => {
+  const [first, second] = DATASET.accounts.map((account) => account.id);
+  const region = ['--live.regions=us-east-1'];
+  const accountsOf = async (samples: () => Promise<ReturnType<typeof parseExposition>>) => sumBy(await samples(), 'bedrock_live_tokens_total', ['account']);
+
+  const own = await setup(t, region);
+  t.ok(await own.collector.refresh());
+  t.same([...(await accountsOf(own.samples)).keys()], [first], 'without either, the exporter\'s own account');
+
+  const roles = await setup(t, [...region, `--live.role-arn=arn:aws:iam::${second}:role/bedrock-usage-exporter-live`]);
+  t.ok(await roles.collector.refresh());
+  const byRole = await accountsOf(roles.samples);
+  t.same([...byRole.keys()].sort(), [first, second].sort(), 'with a role, its account too');
+  t.equal(roles.emulator.stats().requests.AssumeRole, 1, 'assumed once');
+  t.ok(roles.emulator.stats().signedBy[`ASIAEMUL${second}`]! >= 1, 'and read with its keys');
+  t.equal(sumBy(await roles.samples(), 'bedrock_exporter_aws_requests_total', ['api', 'operation', 'outcome']).get('sts|AssumeRole|success'), 1, 'counted');
+  roles.clock.now = new Date(`${TODAY}T12:10:30Z`);
+  t.ok(await roles.collector.refresh());
+  t.equal(roles.emulator.stats().requests.AssumeRole, 1, 'its keys serve until they expire');
+
+  const monitoring = await setup(t, region, { monitoringAccount: first! });
+  t.ok(await monitoring.collector.refresh());
+  const seen = await accountsOf(monitoring.samples);
+  t.ok(seen.size > 2 && seen.has(second!), `a monitoring account: every account that calls Bedrock in the region (${seen.size})`);
+
+  const both = await setup(t, [...region, `--live.role-arn=arn:aws:iam::${second}:role/bedrock-usage-exporter-live`], { monitoringAccount: first! });
+  t.ok(await both.collector.refresh());
+  t.same(await accountsOf(both.samples), seen, 'an account read both ways counts once');
+});
+
+t.test('a role that cannot be assumed: the other accounts go on, one warning until it can', async (t) => {
+  const { logger, lines } = capturingLogger('info');
+  const [first, second] = DATASET.accounts.map((account) => account.id);
+  const { clock, emulator, collector, samples } = await setup(t, ['--live.regions=us-east-1', `--live.role-arn=arn:aws:iam::${second}:role/reader`, '--live.role-arn=arn:aws:iam::999999999999:role/elsewhere'], { logger });
+  emulator.faults.add({ fault: 'http_503', operation: 'AssumeRole', count: 1 });
+  const warnings = () => lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level === 40 && line.msg.startsWith('could not read CloudWatch')).map((line) => line.msg);
+  const accounts = async () => [...sumBy(await samples(), 'bedrock_live_tokens_total', ['account']).keys()].sort();
+  t.ok(await collector.refresh(), 'the live plane refreshes');
+  t.same(await accounts(), [first]);
+  clock.now = new Date(`${TODAY}T12:05:30Z`);
+  t.ok(await collector.refresh());
+  t.same(await accounts(), [first, second].sort(), 'the role assumed once STS answers again');
+  clock.now = new Date(`${TODAY}T12:10:30Z`);
+  t.ok(await collector.refresh());
+  t.same(warnings(), [
+    `could not read CloudWatch in us-east-1 with arn:aws:iam::${second}:role/reader, its live series keep their last values: cannot assume arn:aws:iam::${second}:role/reader: ServiceUnavailable: The request has failed due to a temporary failure of the server.`,
+    `could not read CloudWatch in us-east-1 with arn:aws:iam::999999999999:role/elsewhere, its live series keep their last values: cannot assume arn:aws:iam::999999999999:role/elsewhere: AWS denied AssumeRole (User: arn:aws:iam::${first}:user/emulator is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::999999999999:role/elsewhere); the identity needs sts:AssumeRole and the role must trust it`,
+  ], 'one warning per role while it fails');
+  t.equal(sumBy(await samples(), 'bedrock_exporter_source_refresh_success', ['source']).get('cloudwatch_live'), 1);
 });

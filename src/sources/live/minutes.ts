@@ -13,13 +13,14 @@ export class MinuteCounts {
   /** Per region: the end of the latest minute read. */
   readonly #through = new Map<string, number>();
 
-  /** The day being counted; a new day forgets the old one's minutes. */
-  startDay(now: Date): void {
+  /** The day being counted; a new day forgets the old one's minutes (and says so: true). */
+  startDay(now: Date): boolean {
     const day = dayOf(now);
-    if (day === this.#day) return;
+    if (day === this.#day) return false;
     this.#day = day;
     this.#series.clear();
     this.#through.clear();
+    return true;
   }
 
   /** The start of today (ms): the earliest minute that counts. */

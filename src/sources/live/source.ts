@@ -43,8 +43,17 @@ export const LIVE_QUERIES: readonly MetricQuery[] = [
   },
 ];
 
-export interface LiveSourceOptions {
+/** One set of credentials the live plane reads with: the exporter's own, or a role in another account. */
+export interface LiveReader {
+  /** Who reads, for messages: "the exporter's own credentials" or the role's ARN. */
+  who: string;
   metrics: LiveMetrics;
+  /** Bedrock: the model behind an application inference profile. */
+  profiles: ProfileDirectory;
+}
+
+export interface LiveSourceOptions {
+  readers: readonly LiveReader[];
   /** The regions to read. */
   regions: (signal: AbortSignal) => Promise<readonly string[]>;
   timing: RefreshTiming;
@@ -52,8 +61,6 @@ export interface LiveSourceOptions {
   rereadMs: number;
   /** The bill's own price of a token, by rateKey, as of `now`. */
   rates: (now: Date) => ReadonlyMap<string, BillRate>;
-  /** Bedrock: the model behind an application inference profile. */
-  profiles: ProfileDirectory;
   logger: Logger;
 }
 
@@ -64,6 +71,12 @@ export class LiveSource implements Source {
   readonly timing: RefreshTiming;
   readonly #options: LiveSourceOptions;
   readonly #minutes = new MinuteCounts();
+  /** Per reader and region: the end of the last read that succeeded (ms). */
+  readonly #readUntil = new Map<string, number>();
+  /** Per reader and region that failed last time: not warned again until it has recovered. */
+  readonly #failing = new Set<string>();
+  /** The reader whose credentials can look up a series' application profile. */
+  readonly #readerOf = new Map<string, LiveReader>();
   /** Application profiles resolved so far, by region and ARN or id. */
   readonly #models = new Map<string, InvokedModel>();
   #warned = false;
@@ -75,17 +88,44 @@ export class LiveSource implements Source {
 
   async refresh({ now, signal }: RefreshContext): Promise<Contribution> {
     const minutes = this.#minutes;
-    minutes.startDay(now);
+    if (minutes.startDay(now)) this.#readerOf.clear();
     const endMs = now.getTime() - (now.getTime() % MINUTE_MS);
-    for (const region of await this.#options.regions(signal)) {
-      const startMs = Math.max(minutes.dayStartMs, (minutes.through().get(region) ?? minutes.dayStartMs) - this.#options.rereadMs);
-      if (startMs >= endMs) continue;
-      for (const { label, points } of await this.#options.metrics.read(region, LIVE_QUERIES, startMs, endMs, signal)) {
-        for (const [atMs, value] of points) minutes.record(`${region}${SEPARATOR}${label}`, region, atMs, value);
+    const regions = await this.#options.regions(signal);
+    const failed: Array<{ key: string; error: unknown; what: string }> = [];
+    for (const reader of this.#options.readers) {
+      for (const region of regions) {
+        const key = `${reader.who}${SEPARATOR}${region}`;
+        try {
+          await this.#read(reader, key, region, endMs, signal);
+          this.#failing.delete(key);
+        } catch (error) {
+          failed.push({ key, error, what: `could not read CloudWatch in ${region} with ${reader.who}, its live series keep their last values` });
+        }
       }
+    }
+    // Every read failed: the source fails, and its last good series are served.
+    if (failed.length > 0 && failed.length === this.#options.readers.length * regions.length) throw failed[0]!.error;
+    // Some did: the others count, and each failing one warns once until it recovers.
+    for (const { key, error, what } of failed) {
+      if (this.#failing.has(key)) continue;
+      this.#failing.add(key);
+      this.#options.logger.warn({ err: error }, `${what}: ${oneLine(error)}`);
     }
     await this.#resolveProfiles(now, signal);
     return { families: familiesOf(minutes, this.#options.rates(now), (region, modelId) => this.#modelOf(region, modelId)) };
+  }
+
+  /** Reads a region's minutes since the last read, and the last ten minutes again. */
+  async #read(reader: LiveReader, key: string, region: string, endMs: number, signal: AbortSignal): Promise<void> {
+    const minutes = this.#minutes;
+    const startMs = Math.max(minutes.dayStartMs, (this.#readUntil.get(key) ?? minutes.dayStartMs) - this.#options.rereadMs);
+    if (startMs >= endMs) return;
+    for (const { label, points } of await reader.metrics.read(region, LIVE_QUERIES, startMs, endMs, signal)) {
+      const series = `${region}${SEPARATOR}${label}`;
+      this.#readerOf.set(series, reader);
+      for (const [atMs, value] of points) minutes.record(series, region, atMs, value);
+    }
+    this.#readUntil.set(key, endMs);
   }
 
   #modelOf(region: string, modelId: string): InvokedModel | undefined {
@@ -99,9 +139,10 @@ export class LiveSource implements Source {
       const [region = '', , , modelId = ''] = series.split(SEPARATOR);
       const parsed = parseModelId(modelId);
       const key = `${region}${SEPARATOR}${modelId}`;
-      if (parsed.kind !== 'application_profile' || this.#models.has(key)) continue;
+      const reader = this.#readerOf.get(series);
+      if (parsed.kind !== 'application_profile' || this.#models.has(key) || reader === undefined) continue;
       try {
-        const resolved = await this.#options.profiles.resolve(region, parsed.id, now, signal);
+        const resolved = await reader.profiles.resolve(region, parsed.id, now, signal);
         if (resolved === undefined) continue;
         const model = parseModelId(resolved.modelId);
         if (model.kind === 'model') this.#models.set(key, { ...model, route: resolved.route, tier: parsed.tier });
