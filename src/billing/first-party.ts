@@ -82,11 +82,16 @@ function customization(rest: string): Parsed | undefined {
   return withModel(match[1] as string, { kind: 'customization', unit });
 }
 
+const MANTLE = '-mantle-';
+
+/** Usage of the OpenAI-compatible mantle endpoint, whose CloudWatch metrics count no cache tokens. */
+export const isMantleUsage = (usageType: string): boolean => usageType.indexOf(MANTLE) > 0;
+
 // '<provider>.<model-id>-mantle-<meter>[-5m|-30m|-1h][-long-ctx][-global]-<tier>'
 function mantleTokens(rest: string): Parsed | undefined {
-  const at = rest.indexOf('-mantle-');
+  const at = rest.indexOf(MANTLE);
   if (at <= 0) return undefined;
-  const meter = leadingTokenMeter(rest.slice(at + '-mantle-'.length));
+  const meter = leadingTokenMeter(rest.slice(at + MANTLE.length));
   return meter ? tokens(rest.slice(0, at), meter) : undefined;
 }
 

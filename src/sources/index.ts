@@ -41,6 +41,7 @@ export function sourcesFor(config: Pick<Config, 'collection' | 'live'>, { client
         timing: { intervalMs, jitter: 0.1, retryBaseMs: Math.min(30_000, intervalMs), retryMaxMs: intervalMs, timeoutMs: Math.min(intervalMs, 120_000) },
         rereadMs: LIVE_REREAD_MS,
         rates: (now) => bill.rates(now),
+        settled: { day: () => bill.settledDay(), billed: () => bill.billedTokens() },
       }),
     );
   }

@@ -27,3 +27,13 @@ t.test('a bill that is never read leaves the live plane a one-line reason', asyn
   const bill = new BillView(new Ledger(10), memoizedClassifier());
   await t.rejects(bill.regions(AbortSignal.abort()), { message: /the bill, which says where Bedrock is used, has not been read yet \(or set --live.regions\)/ });
 });
+
+t.test('the settled day to reconcile with, and its tokens; none before a day settles', async (t) => {
+  const ledger = new Ledger(10);
+  const bill = new BillView(ledger, memoizedClassifier());
+  t.equal(bill.settledDay(), undefined);
+  t.same([...bill.billedTokens().keys()], []);
+  ledger.commit([tokens('2026-11-17', 'USE1', true), tokens('2026-11-18', 'USE1', true), tokens('2026-11-19', 'USE1', false)]);
+  t.equal(bill.settledDay(), '2026-11-18');
+  t.same([...bill.billedTokens().values()].map((sum) => sum.tokens), [1_250_000], 'that day only');
+});

@@ -21,6 +21,7 @@ t.test('a profile Bedrock does not know, or names no model for, keeps its series
     timing: { intervalMs: 60_000, jitter: 0, retryBaseMs: 1_000, retryMaxMs: 60_000, timeoutMs: 10_000 },
     rereadMs: 600_000,
     rates: () => new Map(),
+    settled: { day: () => undefined, billed: () => new Map() },
     logger: silentLogger(),
   });
   const refresh = async () => (await source.refresh({ now: NOW, signal: new AbortController().signal, pacer: new Pacer() })).families.find((f) => f.name === 'bedrock_live_tokens_total')!;

@@ -239,3 +239,31 @@ t.test('a role that cannot be assumed: the other accounts go on, one warning unt
   ], 'one warning per role while it fails');
   t.equal(sumBy(await samples(), 'bedrock_exporter_source_refresh_success', ['source']).get('cloudwatch_live'), 1);
 });
+
+t.test("reconciliation: CloudWatch's tokens over the bill's on the latest settled day, per account, region, model and direction", async (t) => {
+  const { emulator, collector, samples } = await setup(t, ['--live.regions=us-east-1']);
+  t.ok(await collector.refresh());
+  t.ok(await collector.refresh(), 'the bill read, the live plane reconciles');
+  const [day] = [...sumBy(await samples(), 'bedrock_live_reconciliation_day_timestamp_seconds', []).values()];
+  const settled = new Date(day! * 1000).toISOString().slice(0, 10);
+  t.ok(settled < TODAY, `a settled day (${settled})`);
+  const ratios = (await samples()).filter((sample) => sample.name === 'bedrock_live_reconciliation_ratio');
+  const read = ratios.filter((sample) => sample.labels.region === 'us-east-1' && sample.labels.account === DATASET.accounts[0]!.id);
+  t.ok(read.length > 5, `${read.length} series in the region and account read`);
+  for (const sample of read) t.ok(Math.abs(sample.value - 1) < 1e-6, `${sample.labels.model} ${sample.labels.direction}: in step to the token (${sample.value})`);
+  const missed = ratios.filter((sample) => sample.labels.region !== 'us-east-1' || sample.labels.account !== DATASET.accounts[0]!.id);
+  t.ok(missed.length > 0 && missed.every((sample) => sample.value === 0), 'the regions and accounts not read: 0');
+  t.notOk(ratios.some((sample) => sample.labels.direction?.startsWith('cache') && /gpt-oss|qwen|glm/.test(sample.labels.model ?? '') && sample.value === 0 && sample.labels.region === 'us-east-1'), 'mantle cache tokens are not expected of CloudWatch');
+
+  const reads = emulator.stats().requests.GetMetricData;
+  t.ok(await collector.refresh());
+  t.equal(emulator.stats().requests.GetMetricData, reads! + 1, 'the settled day is read once: the next poll reads only the minutes');
+
+  // A monitoring account could not name the models of the other accounts' application profiles: a role in each can.
+  const roles = DATASET.accounts.slice(1).map((account) => `--live.role-arn=arn:aws:iam::${account.id}:role/reader`);
+  const whole = await setup(t, ['--live.regions=us-east-1', '--collection.account-breakdown=false', ...roles]);
+  t.ok(await whole.collector.refresh());
+  t.ok(await whole.collector.refresh());
+  const overall = (await whole.samples()).filter((sample) => sample.name === 'bedrock_live_reconciliation_ratio' && sample.labels.region === 'us-east-1');
+  t.ok(overall.length > 5 && overall.every((sample) => sample.labels.account === undefined && Math.abs(sample.value - 1) < 1e-6), 'a bill without accounts: every account together, in step');
+});

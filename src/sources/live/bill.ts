@@ -1,7 +1,8 @@
 import type { Classifier } from '../../billing/classifier.js';
 import type { Ledger } from '../../cost-explorer/ledger.js';
-import { addDays, dayOf } from '../../time.js';
+import { addDays, dayOf, type Day } from '../../time.js';
 import { billRates, type BillRate } from './rates.js';
+import { billedTokens, lastSettledDay, type BilledTokens } from './reconcile.js';
 import { billedRegions } from './regions.js';
 
 /** The live plane prices tokens at the bill's rate over this many days before today (the settled ones). */
@@ -13,6 +14,7 @@ export class BillView {
   readonly #classify: Classifier;
   #regions: { commits: number; regions: string[] } | undefined;
   #rates: { key: string; rates: Map<string, BillRate> } | undefined;
+  #settled: { revision: number; day: Day | undefined; billed?: Map<string, BilledTokens> } | undefined;
 
   constructor(ledger: Ledger, classify: Classifier) {
     this.#ledger = ledger;
@@ -37,5 +39,23 @@ export class BillView {
     const key = `${this.#ledger.revision}|${since}`;
     if (this.#rates?.key !== key) this.#rates = { key, rates: billRates(this.#ledger.entries(), this.#classify, since) };
     return this.#rates.rates;
+  }
+
+  /** The latest settled day on the bill: the one the live plane is reconciled with. */
+  settledDay(): Day | undefined {
+    return this.#settledView().day;
+  }
+
+  /** The tokens the bill shows for that day, for what CloudWatch counts. */
+  billedTokens(): ReadonlyMap<string, BilledTokens> {
+    const view = this.#settledView();
+    if (view.day === undefined) return new Map();
+    view.billed ??= billedTokens(this.#ledger.entries(), this.#classify, view.day);
+    return view.billed;
+  }
+
+  #settledView(): { day: Day | undefined; billed?: Map<string, BilledTokens> } {
+    if (this.#settled?.revision !== this.#ledger.revision) this.#settled = { revision: this.#ledger.revision, day: lastSettledDay(this.#ledger.entries()) };
+    return this.#settled;
   }
 }

@@ -7,6 +7,8 @@ import { addTo, family, renderLabels, set, type Family } from '../../metrics/ser
 import type { Contribution, RefreshContext, RefreshTiming, Source } from '../source.js';
 import { MinuteCounts } from './minutes.js';
 import { rateKey, type BillRate } from './rates.js';
+import { reconcileKey, type BilledTokens } from './reconcile.js';
+import { dayStartMs, type Day } from '../../time.js';
 
 // Now, not tomorrow: Bedrock's own per-minute counts from CloudWatch, in every region read, since
 // 00:00 UTC. CloudWatch publishes a minute late and revises it, so every poll reads the last minutes
@@ -29,19 +31,27 @@ const MANTLE_METRICS = [...Object.keys(MANTLE_TOKENS), 'Inferences', 'InferenceC
 const anyOf = (names: readonly string[]): string => `(${names.map((name) => `MetricName="${name}"`).join(' OR ')})`;
 const SEPARATOR = '|';
 
-/** One SEARCH per namespace, each metric it finds labelled with its account, name and model. */
-export const LIVE_QUERIES: readonly MetricQuery[] = [
-  {
-    id: 'runtime',
-    expression: `SEARCH('{AWS/Bedrock,ModelId} ${anyOf(RUNTIME_METRICS)}', 'Sum', 60)`,
-    label: ["${PROP('AccountId')}", "${PROP('MetricName')}", "${PROP('Dim.ModelId')}"].join(SEPARATOR),
-  },
-  {
-    id: 'mantle',
-    expression: `SEARCH('{AWS/BedrockMantle,Model,Project} ${anyOf(MANTLE_METRICS)}', 'Sum', 60)`,
-    label: ["${PROP('AccountId')}", "${PROP('MetricName')}", "${PROP('Dim.Model')}"].join(SEPARATOR),
-  },
-];
+/** One SEARCH per namespace, each metric it finds labelled with its account, name and model; a datapoint per period. */
+export function liveQueries(periodSeconds: number): MetricQuery[] {
+  return [
+    {
+      id: 'runtime',
+      expression: `SEARCH('{AWS/Bedrock,ModelId} ${anyOf(RUNTIME_METRICS)}', 'Sum', ${periodSeconds})`,
+      label: ["${PROP('AccountId')}", "${PROP('MetricName')}", "${PROP('Dim.ModelId')}"].join(SEPARATOR),
+    },
+    {
+      id: 'mantle',
+      expression: `SEARCH('{AWS/BedrockMantle,Model,Project} ${anyOf(MANTLE_METRICS)}', 'Sum', ${periodSeconds})`,
+      label: ["${PROP('AccountId')}", "${PROP('MetricName')}", "${PROP('Dim.Model')}"].join(SEPARATOR),
+    },
+  ];
+}
+
+/** Every minute. */
+export const LIVE_QUERIES: readonly MetricQuery[] = liveQueries(60);
+/** A settled day in one datapoint, to reconcile with the bill. */
+const DAY_QUERIES: readonly MetricQuery[] = liveQueries(86_400);
+const DAY_MS = 86_400_000;
 
 /** One set of credentials the live plane reads with: the exporter's own, or a role in another account. */
 export interface LiveReader {
@@ -61,6 +71,8 @@ export interface LiveSourceOptions {
   rereadMs: number;
   /** The bill's own price of a token, by rateKey, as of `now`. */
   rates: (now: Date) => ReadonlyMap<string, BillRate>;
+  /** The bill's latest settled day, and its tokens for what CloudWatch counts, by reconcileKey. */
+  settled: { day: () => Day | undefined; billed: () => ReadonlyMap<string, BilledTokens> };
   logger: Logger;
 }
 
@@ -79,6 +91,8 @@ export class LiveSource implements Source {
   readonly #readerOf = new Map<string, LiveReader>();
   /** Application profiles resolved so far, by region and ARN or id. */
   readonly #models = new Map<string, InvokedModel>();
+  /** CloudWatch's tokens on the bill's latest settled day, by series; complete once every read succeeded. */
+  #reconciled: { day: Day; series: Map<string, { reader: LiveReader; tokens: number }>; complete: boolean } | undefined;
   #warned = false;
 
   constructor(options: LiveSourceOptions) {
@@ -111,8 +125,56 @@ export class LiveSource implements Source {
       this.#failing.add(key);
       this.#options.logger.warn({ err: error }, `${what}: ${oneLine(error)}`);
     }
+    await this.#readSettledDay(regions, signal);
     await this.#resolveProfiles(now, signal);
-    return { families: familiesOf(minutes, this.#options.rates(now), (region, modelId) => this.#modelOf(region, modelId)) };
+    const modelOf = (region: string, modelId: string) => this.#modelOf(region, modelId);
+    return { families: [...familiesOf(minutes, this.#options.rates(now), modelOf), ...this.#reconciliation(modelOf)] };
+  }
+
+  /** Once per settled day (again while a read fails): CloudWatch's tokens that day, one datapoint per series. */
+  async #readSettledDay(regions: readonly string[], signal: AbortSignal): Promise<void> {
+    const day = this.#options.settled.day();
+    if (day === undefined || (this.#reconciled?.day === day && this.#reconciled.complete)) return;
+    const reconciled = { day, series: new Map<string, { reader: LiveReader; tokens: number }>(), complete: true };
+    for (const reader of this.#options.readers) {
+      for (const region of regions) {
+        try {
+          for (const { label, points } of await reader.metrics.read(region, DAY_QUERIES, dayStartMs(day), dayStartMs(day) + DAY_MS, signal)) {
+            const tokens = points.reduce((sum, [, value]) => sum + value, 0);
+            if (tokens > 0) reconciled.series.set(`${region}${SEPARATOR}${label}`, { reader, tokens });
+          }
+        } catch {
+          // The minutes' reads warn about the same failure; the day is read again next poll.
+          reconciled.complete = false;
+        }
+      }
+    }
+    this.#reconciled = reconciled;
+  }
+
+  /** CloudWatch's tokens over the bill's, per account, region, model and direction, on the bill's latest settled day. */
+  #reconciliation(modelOf: (region: string, modelId: string) => InvokedModel | undefined): Family[] {
+    const ratio = family('bedrock_live_reconciliation_ratio', "Tokens CloudWatch counted on the bill's latest settled day over the tokens the bill shows for what CloudWatch sees (not batch, not mantle cache): 1 is in step, 0 an account or region the live plane does not read.");
+    const day = family('bedrock_live_reconciliation_day_timestamp_seconds', 'Start of the settled day the live plane was last reconciled with.');
+    const reconciled = this.#reconciled;
+    if (reconciled === undefined || reconciled.day !== this.#options.settled.day()) return [ratio, day];
+    const billed = this.#options.settled.billed();
+    const byAccount = [...billed.values()].some((sum) => sum.account !== '');
+    const live = new Map<string, number>();
+    for (const [series, { tokens }] of reconciled.series) {
+      const [region = '', account = '', metric = '', modelId = ''] = series.split(SEPARATOR);
+      const direction = RUNTIME_TOKENS[metric] ?? MANTLE_TOKENS[metric];
+      const model = modelOf(region, modelId);
+      if (direction === undefined || model === undefined) continue;
+      const key = reconcileKey(byAccount ? account : '', region, model.model, direction);
+      live.set(key, (live.get(key) ?? 0) + tokens);
+    }
+    for (const [key, sum] of billed) {
+      const labels: Array<[string, string]> = [['account', sum.account], ['region', sum.region], ['model', sum.model], ['provider', sum.provider], ['direction', sum.direction]];
+      set(ratio, labels, (live.get(key) ?? 0) / sum.tokens);
+    }
+    set(day, [], dayStartMs(reconciled.day) / 1000);
+    return [ratio, day];
   }
 
   /** Reads a region's minutes since the last read, and the last ten minutes again. */
@@ -133,13 +195,14 @@ export class LiveSource implements Source {
     return parsed.kind === 'model' ? parsed : this.#models.get(`${region}${SEPARATOR}${modelId}`);
   }
 
-  /** Asks Bedrock for the profiles not yet known; a failure leaves their model unknown and warns once. */
+  /** Asks Bedrock for the profiles not yet known, today's and the settled day's; a failure leaves their model unknown and warns once. */
   async #resolveProfiles(now: Date, signal: AbortSignal): Promise<void> {
-    for (const series of this.#minutes.series()) {
+    const read: Array<[series: string, reader: LiveReader | undefined]> = [...this.#minutes.series()].map((series) => [series, this.#readerOf.get(series)]);
+    for (const [series, { reader }] of this.#reconciled?.series ?? []) read.push([series, reader]);
+    for (const [series, reader] of read) {
       const [region = '', , , modelId = ''] = series.split(SEPARATOR);
       const parsed = parseModelId(modelId);
       const key = `${region}${SEPARATOR}${modelId}`;
-      const reader = this.#readerOf.get(series);
       if (parsed.kind !== 'application_profile' || this.#models.has(key) || reader === undefined) continue;
       try {
         const resolved = await reader.profiles.resolve(region, parsed.id, now, signal);
