@@ -1,6 +1,7 @@
 import type { Classifier } from '../../billing/classifier.js';
 import type { DayEntry } from '../../cost-explorer/ledger.js';
 import type { Day } from '../../time.js';
+import { settledTokenRows } from './token-rows.js';
 
 // The organization's own price of a token: what its bill charged over recent settled days, divided by
 // the tokens it counted, per region, model, direction, route and tier. Discounts, credits and private
@@ -21,22 +22,15 @@ export const rateKey = (region: string, model: string, direction: string, route:
 /** Rates from the settled days from `since` on, by rateKey; usage types without tokens or without cost give none. */
 export function billRates(entries: Iterable<DayEntry>, classify: Classifier, since: Day): Map<string, BillRate> {
   const sums = new Map<string, { rate: BillRate; cost: number; tokens: number }>();
-  for (const entry of entries) {
-    if (!entry.settled || entry.day < since) continue;
-    for (const row of entry.rows) {
-      // A tag's or cost category's answer splits the same spend again.
-      if (row.group !== undefined) continue;
-      const c = classify(row.service, row.usageType, row.unit);
-      if (c.kind !== 'tokens') continue;
-      const key = rateKey(c.region, c.model, c.direction, c.route, c.tier);
-      let sum = sums.get(key);
-      if (sum === undefined) {
-        sum = { rate: { region: c.region, model: c.model, provider: c.provider, direction: c.direction, route: c.route, tier: c.tier, usdPerToken: 0 }, cost: 0, tokens: 0 };
-        sums.set(key, sum);
-      }
-      sum.cost += row.cost;
-      sum.tokens += row.quantity * c.tokensPerUnit;
+  for (const { row, usage: c } of settledTokenRows(entries, classify, (entry) => entry.day >= since)) {
+    const key = rateKey(c.region, c.model, c.direction, c.route, c.tier);
+    let sum = sums.get(key);
+    if (sum === undefined) {
+      sum = { rate: { region: c.region, model: c.model, provider: c.provider, direction: c.direction, route: c.route, tier: c.tier, usdPerToken: 0 }, cost: 0, tokens: 0 };
+      sums.set(key, sum);
     }
+    sum.cost += row.cost;
+    sum.tokens += row.quantity * c.tokensPerUnit;
   }
   const rates = new Map<string, BillRate>();
   for (const [key, { rate, cost, tokens }] of sums) if (tokens > 0 && cost > 0) rates.set(key, { ...rate, usdPerToken: cost / tokens });

@@ -2,6 +2,7 @@ import type { Classifier } from '../../billing/classifier.js';
 import { isMantleUsage } from '../../billing/first-party.js';
 import type { DayEntry } from '../../cost-explorer/ledger.js';
 import type { Day } from '../../time.js';
+import { settledTokenRows } from './token-rows.js';
 
 // Once a day settles, the bill says how many tokens were used; CloudWatch said so too, minute by
 // minute. Their ratio per account, region, model and direction shows what the live plane misses (an
@@ -22,18 +23,12 @@ export const reconcileKey = (account: string, region: string, model: string, dir
 /** The tokens a settled day's bill shows for what CloudWatch counts, by reconcileKey; none where it shows none. */
 export function billedTokens(entries: Iterable<DayEntry>, classify: Classifier, day: Day): Map<string, BilledTokens> {
   const billed = new Map<string, BilledTokens>();
-  for (const entry of entries) {
-    if (entry.day !== day || !entry.settled) continue;
-    for (const row of entry.rows) {
-      // A tag's or cost category's answer splits the same usage again.
-      if (row.group !== undefined) continue;
-      const c = classify(row.service, row.usageType, row.unit);
-      if (c.kind !== 'tokens' || c.tier === 'batch' || (isMantleUsage(row.usageType) && c.direction.startsWith('cache'))) continue;
-      const key = reconcileKey(row.account, c.region, c.model, c.direction);
-      const sum = billed.get(key) ?? { account: row.account, region: c.region, model: c.model, provider: c.provider, direction: c.direction, tokens: 0 };
-      sum.tokens += row.quantity * c.tokensPerUnit;
-      billed.set(key, sum);
-    }
+  for (const { row, usage: c } of settledTokenRows(entries, classify, (entry) => entry.day === day)) {
+    if (c.tier === 'batch' || (isMantleUsage(row.usageType) && c.direction.startsWith('cache'))) continue;
+    const key = reconcileKey(row.account, c.region, c.model, c.direction);
+    const sum = billed.get(key) ?? { account: row.account, region: c.region, model: c.model, provider: c.provider, direction: c.direction, tokens: 0 };
+    sum.tokens += row.quantity * c.tokensPerUnit;
+    billed.set(key, sum);
   }
   // Credits and corrections can leave nothing to compare with.
   for (const [key, sum] of billed) if (sum.tokens <= 0) billed.delete(key);

@@ -31,6 +31,12 @@ const MANTLE_METRICS = [...Object.keys(MANTLE_TOKENS), 'Inferences', 'InferenceC
 const anyOf = (names: readonly string[]): string => `(${names.map((name) => `MetricName="${name}"`).join(' OR ')})`;
 const SEPARATOR = '|';
 
+/** A series read: `region|account|metric|model id`, the region ahead of the query's label. */
+function seriesParts(series: string): { region: string; account: string; metric: string; modelId: string } {
+  const [region = '', account = '', metric = '', modelId = ''] = series.split(SEPARATOR);
+  return { region, account, metric, modelId };
+}
+
 /** One SEARCH per namespace, each metric it finds labelled with its account, name and model; a datapoint per period. */
 export function liveQueries(periodSeconds: number): MetricQuery[] {
   return [
@@ -162,7 +168,7 @@ export class LiveSource implements Source {
     const byAccount = [...billed.values()].some((sum) => sum.account !== '');
     const live = new Map<string, number>();
     for (const [series, { tokens }] of reconciled.series) {
-      const [region = '', account = '', metric = '', modelId = ''] = series.split(SEPARATOR);
+      const { region, account, metric, modelId } = seriesParts(series);
       const direction = RUNTIME_TOKENS[metric] ?? MANTLE_TOKENS[metric];
       const model = modelOf(region, modelId);
       if (direction === undefined || model === undefined) continue;
@@ -200,7 +206,7 @@ export class LiveSource implements Source {
     const read: Array<[series: string, reader: LiveReader | undefined]> = [...this.#minutes.series()].map((series) => [series, this.#readerOf.get(series)]);
     for (const [series, { reader }] of this.#reconciled?.series ?? []) read.push([series, reader]);
     for (const [series, reader] of read) {
-      const [region = '', , , modelId = ''] = series.split(SEPARATOR);
+      const { region, modelId } = seriesParts(series);
       const parsed = parseModelId(modelId);
       const key = `${region}${SEPARATOR}${modelId}`;
       if (parsed.kind !== 'application_profile' || this.#models.has(key) || reader === undefined) continue;
@@ -227,7 +233,7 @@ function familiesOf(minutes: MinuteCounts, rates: ReadonlyMap<string, BillRate>,
   const errors = family('bedrock_live_errors_total', 'Invocations that failed since 00:00 UTC today, by type: client or server (CloudWatch; resets at midnight UTC).', 'counter');
   const through = family('bedrock_live_data_timestamp_seconds', 'End of the latest minute CloudWatch has published and the exporter read, by region.');
   for (const [series, total] of minutes.totals()) {
-    const [region = '', account = '', metric = '', modelId = ''] = series.split(SEPARATOR);
+    const { region, account, metric, modelId } = seriesParts(series);
     const model = modelOf(region, modelId) ?? { model: '', provider: 'unknown', route: 'regional', tier: 'standard' };
     const who: Array<[string, string]> = [['account', account], ['region', region], ['model', model.model], ['provider', model.provider]];
     const direction = RUNTIME_TOKENS[metric] ?? MANTLE_TOKENS[metric];
