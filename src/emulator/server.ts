@@ -162,14 +162,15 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
     return dataset.accounts.find((account) => account.id === named)?.id ?? dataset.accounts[0]?.id ?? '000000000000';
   };
 
+  const nextRequestId = (): string => `00000000-0000-4000-8000-${(++requestNumber).toString(16).padStart(12, '0')}`;
+
   const stats = (): EmulatorStats => ({ requests: { ...requests }, faults: { ...faults }, signedBy: { ...signedBy }, total });
 
   function send(res: ServerResponse, service: JsonService, answer: Answer): void {
-    requestNumber++;
     res.writeHead(answer.status, {
       'Content-Type': service.contentType,
       'Content-Length': Buffer.byteLength(answer.body),
-      'x-amzn-RequestId': `00000000-0000-4000-8000-${requestNumber.toString(16).padStart(12, '0')}`,
+      'x-amzn-RequestId': nextRequestId(),
       ...(answer.errorType ? { 'x-amzn-ErrorType': answer.errorType } : {}),
       ...(answer.errorType && service.queryCompatible ? { 'x-amzn-query-error': `${answer.errorType};${answer.status >= 500 ? 'Receiver' : 'Sender'}` } : {}),
     });
@@ -234,6 +235,14 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
     else send(res, known, answer());
   }
 
+  /** The error a fault picked for `operation` answers with, where every fault is an error answer (Bedrock, STS). */
+  function faultError(operation: string, service: string, presets: Partial<Record<Fault, ServiceError>>): ServiceError | undefined {
+    const fault = injector.pick(operation, 1);
+    if (!fault) return undefined;
+    faults[fault.fault] = (faults[fault.fault] ?? 0) + 1;
+    return presets[fault.fault] ?? new ServiceError('InternalFailure', `The emulator answers a ${fault.fault} fault on ${service} with this error.`, 500);
+  }
+
   /** Bedrock's control plane speaks REST JSON: the path names the operation. */
   function bedrock(req: IncomingMessage, res: ServerResponse, raw: Buffer, operation: string, caller: Call): void {
     const reply = (status: number, value: unknown, errorType?: string): void => {
@@ -242,12 +251,9 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
       res.end(text);
     };
     // Every fault is an error answer here: Bedrock is read once an hour at most, its wire faults matter less.
-    const fault = injector.pick(operation, 1);
+    const failure = faultError(operation, 'Bedrock', FAULT_ERRORS);
     try {
-      if (fault) {
-        faults[fault.fault] = (faults[fault.fault] ?? 0) + 1;
-        throw FAULT_ERRORS[fault.fault] ?? new ServiceError('InternalFailure', `The emulator answers a ${fault.fault} fault on Bedrock with this error.`, 500);
-      }
+      if (failure) throw failure;
       const url = new URL(req.url!, 'http://emulator');
       const body = raw.length === 0 ? {} : parseBody(raw);
       reply(200, bedrockAnswer(dataset, { ...caller, method: req.method!, path: url.pathname, query: url.searchParams, body }));
@@ -259,17 +265,14 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
 
   /** STS speaks the Query protocol: XML answers and errors; every fault is an error answer, as on Bedrock. */
   function sts(res: ServerResponse, form: URLSearchParams, operation: string, caller: Call): void {
-    const requestId = `00000000-0000-4000-8000-${(++requestNumber).toString(16).padStart(12, '0')}`;
+    const requestId = nextRequestId();
     const reply = (status: number, text: string): void => {
       res.writeHead(status, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': requestId });
       res.end(text);
     };
-    const fault = injector.pick(operation, 1);
+    const failure = faultError(operation, 'STS', STS_FAULT_ERRORS);
     try {
-      if (fault) {
-        faults[fault.fault] = (faults[fault.fault] ?? 0) + 1;
-        throw STS_FAULT_ERRORS[fault.fault] ?? new ServiceError('InternalFailure', `The emulator answers a ${fault.fault} fault on STS with this error.`, 500);
-      }
+      if (failure) throw failure;
       reply(200, stsAnswer(dataset, form, { ...caller, requestId }));
     } catch (error) {
       const failure = asServiceError(error);
