@@ -75,17 +75,17 @@ export function createCollector(config: Config, { health, logger, clock, random,
 /** The live plane's readers: the exporter's own credentials, then a role in each other account. */
 function liveReaders(roleArns: readonly string[], settings: ClientSettings & { region: string; maxPages: number; onRequest: OnRequest }): { readers: LiveReader[]; destroy(): void } {
   const made: Array<{ destroy(): void }> = [];
-  const reader = (who: string, as: typeof settings): LiveReader => {
+  const reader = (who: string, as: typeof settings, ready?: () => Promise<unknown>): LiveReader => {
     const metrics = new CloudWatchMetrics(as);
     const profiles = new BedrockProfiles({ ...as, relistAfterMs: PROFILES_RELIST_MS });
     made.push(metrics, profiles);
-    return { who, metrics, profiles };
+    return { who, metrics, profiles, ...(ready ? { ready } : {}) };
   };
   const readers = [reader("the exporter's own credentials", settings)];
   for (const arn of roleArns) {
     const role = assumeRole(arn, settings);
     made.push(role);
-    readers.push(reader(arn, { ...settings, credentials: role.credentials }));
+    readers.push(reader(arn, { ...settings, credentials: role.credentials }, role.credentials));
   }
   return { readers, destroy: () => made.forEach((client) => client.destroy()) };
 }

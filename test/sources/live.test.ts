@@ -177,6 +177,15 @@ t.test('a failing CloudWatch keeps the last live values and never touches the bi
   t.equal(sumBy(await samples(), 'bedrock_live_tokens_total', []).get(''), before, 'the last good live values');
   t.match(collector.status.lastError, /^cloudwatch_live: /);
   t.ok((sumBy(await samples(), 'bedrock_cost_usd_month_to_date', []).get('') ?? 0) > 0);
+
+  const { logger, lines } = capturingLogger('info');
+  const partly = await setup(t, ['--live.regions=us-east-1,eu-west-1'], { logger });
+  partly.emulator.faults.add({ fault: 'http_500', operation: 'GetMetricData', count: 1 });
+  t.ok(await partly.collector.refresh(), 'one region failing: the others count');
+  t.same([...sumBy(await partly.samples(), 'bedrock_live_data_timestamp_seconds', ['region']).keys()], ['eu-west-1']);
+  const warned = lines.filter((line) => line.includes('could not read CloudWatch'));
+  t.equal(warned.length, 1);
+  t.match(JSON.parse(warned[0]!).msg, /^could not read CloudWatch in us-east-1 with the exporter's own credentials, its live series keep their last values: /);
 });
 
 t.test('GetMetricData is counted and priced per metric returned', async (t) => {
@@ -219,23 +228,25 @@ t.test('other accounts: a role assumed in each, or a monitoring account; each ac
   t.same(await accountsOf(both.samples), seen, 'an account read both ways counts once');
 });
 
-t.test('a role that cannot be assumed: the other accounts go on, one warning until it can', async (t) => {
+t.test('a role that cannot be assumed: the other accounts go on, one warning and one request a poll until it can', async (t) => {
   const { logger, lines } = capturingLogger('info');
   const [first, second] = DATASET.accounts.map((account) => account.id);
-  const { clock, emulator, collector, samples } = await setup(t, ['--live.regions=us-east-1', `--live.role-arn=arn:aws:iam::${second}:role/reader`, '--live.role-arn=arn:aws:iam::999999999999:role/elsewhere'], { logger });
+  const { clock, emulator, collector, samples } = await setup(t, ['--live.regions=us-east-1,eu-west-1', `--live.role-arn=arn:aws:iam::${second}:role/reader`, '--live.role-arn=arn:aws:iam::999999999999:role/elsewhere'], { logger });
   emulator.faults.add({ fault: 'http_503', operation: 'AssumeRole', count: 1 });
   const warnings = () => lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level === 40 && line.msg.startsWith('could not read CloudWatch')).map((line) => line.msg);
   const accounts = async () => [...sumBy(await samples(), 'bedrock_live_tokens_total', ['account']).keys()].sort();
   t.ok(await collector.refresh(), 'the live plane refreshes');
   t.same(await accounts(), [first]);
+  t.equal(emulator.stats().requests.AssumeRole, 2, 'each role asked once, whatever the regions');
   clock.now = new Date(`${TODAY}T12:05:30Z`);
   t.ok(await collector.refresh());
   t.same(await accounts(), [first, second].sort(), 'the role assumed once STS answers again');
   clock.now = new Date(`${TODAY}T12:10:30Z`);
   t.ok(await collector.refresh());
+  t.equal(emulator.stats().requests.AssumeRole, 5, 'the refused role asked once a poll, the other held');
   t.same(warnings(), [
-    `could not read CloudWatch in us-east-1 with arn:aws:iam::${second}:role/reader, its live series keep their last values: cannot assume arn:aws:iam::${second}:role/reader: ServiceUnavailable: The request has failed due to a temporary failure of the server.`,
-    `could not read CloudWatch in us-east-1 with arn:aws:iam::999999999999:role/elsewhere, its live series keep their last values: cannot assume arn:aws:iam::999999999999:role/elsewhere: AWS denied AssumeRole (User: arn:aws:iam::${first}:user/emulator is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::999999999999:role/elsewhere); the identity needs sts:AssumeRole and the role must trust it`,
+    `could not read CloudWatch with arn:aws:iam::${second}:role/reader, its live series keep their last values: cannot assume arn:aws:iam::${second}:role/reader: ServiceUnavailable: The request has failed due to a temporary failure of the server.`,
+    `could not read CloudWatch with arn:aws:iam::999999999999:role/elsewhere, its live series keep their last values: cannot assume arn:aws:iam::999999999999:role/elsewhere: AWS denied AssumeRole (User: arn:aws:iam::${first}:user/emulator is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::999999999999:role/elsewhere); the identity needs sts:AssumeRole and the role must trust it`,
   ], 'one warning per role while it fails');
   t.equal(sumBy(await samples(), 'bedrock_exporter_source_refresh_success', ['source']).get('cloudwatch_live'), 1);
 });

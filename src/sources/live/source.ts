@@ -66,6 +66,15 @@ export interface LiveReader {
   metrics: LiveMetrics;
   /** Bedrock: the model behind an application inference profile. */
   profiles: ProfileDirectory;
+  /** Resolves once the reader can read (a role's keys in hand), once per poll: a role refused fails every region at once. */
+  ready?: () => Promise<unknown>;
+}
+
+/** A read that failed: a reader's (`region` absent) or one region's. */
+interface Failure {
+  reader: LiveReader;
+  region?: string;
+  error: unknown;
 }
 
 export interface LiveSourceOptions {
@@ -91,7 +100,7 @@ export class LiveSource implements Source {
   readonly #minutes = new MinuteCounts();
   /** Per reader and region: the end of the last read that succeeded (ms). */
   readonly #readUntil = new Map<string, number>();
-  /** Per reader and region that failed last time: not warned again until it has recovered. */
+  /** The readers and regions that failed last poll: not warned again until they have recovered. */
   readonly #failing = new Set<string>();
   /** The reader whose credentials can look up a series' application profile. */
   readonly #readerOf = new Map<string, LiveReader>();
@@ -111,51 +120,58 @@ export class LiveSource implements Source {
     if (minutes.startDay(now)) this.#readerOf.clear();
     const endMs = now.getTime() - (now.getTime() % MINUTE_MS);
     const regions = await this.#options.regions(signal);
-    const failed: Array<{ key: string; error: unknown; what: string }> = [];
-    for (const reader of this.#options.readers) {
-      for (const region of regions) {
-        const key = `${reader.who}${SEPARATOR}${region}`;
-        try {
-          await this.#read(reader, key, region, endMs, signal);
-          this.#failing.delete(key);
-        } catch (error) {
-          failed.push({ key, error, what: `could not read CloudWatch in ${region} with ${reader.who}, its live series keep their last values` });
-        }
-      }
-    }
-    // Every read failed: the source fails, and its last good series are served.
-    if (failed.length > 0 && failed.length === this.#options.readers.length * regions.length) throw failed[0]!.error;
-    // Some did: the others count, and each failing one warns once until it recovers.
-    for (const { key, error, what } of failed) {
-      if (this.#failing.has(key)) continue;
-      this.#failing.add(key);
-      this.#options.logger.warn({ err: error }, `${what}: ${oneLine(error)}`);
-    }
-    await this.#readSettledDay(regions, signal);
+    const { ready, failed: refused } = await this.#readyReaders();
+    const failed = await eachRegion(ready, regions, (reader, region) => this.#read(reader, region, endMs, signal));
+    // Nothing read: the source fails, and its last good series are served.
+    if (refused.length + failed.length > 0 && ready.length * regions.length === failed.length) throw (refused[0] ?? failed[0])!.error;
+    this.#warnOnce([...refused, ...failed]);
+    await this.#readSettledDay(ready, regions, signal);
     await this.#resolveProfiles(now, signal);
     const modelOf = (region: string, modelId: string) => this.#modelOf(region, modelId);
     return { families: [...familiesOf(minutes, this.#options.rates(now), modelOf), ...this.#reconciliation(modelOf)] };
   }
 
-  /** Once per settled day (again while a read fails): CloudWatch's tokens that day, one datapoint per series. */
-  async #readSettledDay(regions: readonly string[], signal: AbortSignal): Promise<void> {
-    const day = this.#options.settled.day();
-    if (day === undefined || (this.#reconciled?.day === day && this.#reconciled.complete)) return;
-    const reconciled = { day, series: new Map<string, { reader: LiveReader; tokens: number }>(), complete: true };
+  /** The readers that can read this poll; each of the others is one failure, whatever the regions. */
+  async #readyReaders(): Promise<{ ready: LiveReader[]; failed: Failure[] }> {
+    const ready: LiveReader[] = [];
+    const failed: Failure[] = [];
     for (const reader of this.#options.readers) {
-      for (const region of regions) {
-        try {
-          for (const { label, points } of await reader.metrics.read(region, DAY_QUERIES, dayStartMs(day), dayStartMs(day) + DAY_MS, signal)) {
-            const tokens = points.reduce((sum, [, value]) => sum + value, 0);
-            if (tokens > 0) reconciled.series.set(`${region}${SEPARATOR}${label}`, { reader, tokens });
-          }
-        } catch {
-          // The minutes' reads warn about the same failure; the day is read again next poll.
-          reconciled.complete = false;
-        }
+      try {
+        await reader.ready?.();
+        ready.push(reader);
+      } catch (error) {
+        failed.push({ reader, error });
       }
     }
-    this.#reconciled = reconciled;
+    return { ready, failed };
+  }
+
+  /** Each failing reader or region warns once, until it has read again; the others count meanwhile. */
+  #warnOnce(failed: readonly Failure[]): void {
+    const failing = new Set(failed.map(({ reader, region }) => failureKey(reader, region)));
+    for (const { reader, region, error } of failed) {
+      const key = failureKey(reader, region);
+      if (this.#failing.has(key)) continue;
+      const where = region === undefined ? '' : ` in ${region}`;
+      this.#options.logger.warn({ err: error }, `could not read CloudWatch${where} with ${reader.who}, its live series keep their last values: ${oneLine(error)}`);
+    }
+    this.#failing.clear();
+    for (const key of failing) this.#failing.add(key);
+  }
+
+  /** Once per settled day (again while a read fails): CloudWatch's tokens that day, one datapoint per series. */
+  async #readSettledDay(readers: readonly LiveReader[], regions: readonly string[], signal: AbortSignal): Promise<void> {
+    const day = this.#options.settled.day();
+    if (day === undefined || (this.#reconciled?.day === day && this.#reconciled.complete)) return;
+    const series = new Map<string, { reader: LiveReader; tokens: number }>();
+    // The minutes' reads warn about the same failures; the day is read again next poll.
+    const failed = await eachRegion(readers, regions, async (reader, region) => {
+      for (const { label, points } of await reader.metrics.read(region, DAY_QUERIES, dayStartMs(day), dayStartMs(day) + DAY_MS, signal)) {
+        const tokens = points.reduce((sum, [, value]) => sum + value, 0);
+        if (tokens > 0) series.set(`${region}${SEPARATOR}${label}`, { reader, tokens });
+      }
+    });
+    this.#reconciled = { day, series, complete: failed.length === 0 && readers.length === this.#options.readers.length };
   }
 
   /** CloudWatch's tokens over the bill's, per account, region, model and direction, on the bill's latest settled day. */
@@ -184,8 +200,9 @@ export class LiveSource implements Source {
   }
 
   /** Reads a region's minutes since the last read, and the last ten minutes again. */
-  async #read(reader: LiveReader, key: string, region: string, endMs: number, signal: AbortSignal): Promise<void> {
+  async #read(reader: LiveReader, region: string, endMs: number, signal: AbortSignal): Promise<void> {
     const minutes = this.#minutes;
+    const key = failureKey(reader, region);
     const startMs = Math.max(minutes.dayStartMs, (this.#readUntil.get(key) ?? minutes.dayStartMs) - this.#options.rereadMs);
     if (startMs >= endMs) return;
     for (const { label, points } of await reader.metrics.read(region, LIVE_QUERIES, startMs, endMs, signal)) {
@@ -223,6 +240,23 @@ export class LiveSource implements Source {
     }
   }
 }
+
+/** Reads every region with every reader, one after another; returns the reads that failed. */
+async function eachRegion(readers: readonly LiveReader[], regions: readonly string[], read: (reader: LiveReader, region: string) => Promise<void>): Promise<Failure[]> {
+  const failed: Failure[] = [];
+  for (const reader of readers) {
+    for (const region of regions) {
+      try {
+        await read(reader, region);
+      } catch (error) {
+        failed.push({ reader, region, error });
+      }
+    }
+  }
+  return failed;
+}
+
+const failureKey = (reader: LiveReader, region: string | undefined): string => `${reader.who}${SEPARATOR}${region ?? ''}`;
 
 function familiesOf(minutes: MinuteCounts, rates: ReadonlyMap<string, BillRate>, modelOf: (region: string, modelId: string) => InvokedModel | undefined): Family[] {
   const tokens = family('bedrock_live_tokens_total', 'Tokens Bedrock counted since 00:00 UTC today (CloudWatch, per minute; resets at midnight UTC), by direction.', 'counter');
