@@ -4,7 +4,7 @@ import { ConfigError, ListenError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { dayOf } from '../time.js';
 import { flagOf, helpText, readCommandLine, setting, type Groups, type Values } from '../settings/command-line.js';
-import { bool, fail, listenAddress, oneOf, optional, optionalPath, optionalText, parseListenAddress, textList, wholeNumber, type Parser } from '../settings/parse.js';
+import { bool, duration, fail, listenAddress, oneOf, optional, optionalPath, optionalText, parseListenAddress, textList, wholeNumber, type Parser } from '../settings/parse.js';
 import type { Size } from './catalogue.js';
 import { generateDataset, loadDataset, type Dataset } from './dataset.js';
 import { FAULTS, FaultRuleError, parseFaultSpec, type FaultRule } from './faults.js';
@@ -35,7 +35,8 @@ export const EMULATOR_SETTINGS = {
     seed: setting({ key: 'seed', parse: optional(wholeNumber(0)), shownDefault: '42', help: 'data-set seed' }),
     size: setting({ key: 'size', parse: optional(oneOf<Size>('tiny', 'small', 'demo', 'large')), shownDefault: 'demo', help: 'tiny, small, demo or large' }),
     scenario: setting({ key: 'scenario', parse: optional(oneOf('default', 'growth')), shownDefault: 'default', help: 'default, or growth (one model more than doubles week over week)' }),
-    data: setting({ key: 'data', parse: optionalPath, help: 'serve a fixed ledger (JSON lines of line items) instead of --seed, --size and --scenario' }),
+    runaway: setting({ key: 'runaway', parse: optional(duration(0)), shownDefault: 'none', help: 'a runaway begins this long after the emulator starts (0s: at once): one caller of the first account spends 2,000 USD an hour more for four hours' }),
+    data: setting({ key: 'data', parse: optionalPath, help: 'serve a fixed ledger (JSON lines of line items) instead of --seed, --size, --scenario and --runaway' }),
     pageSize: setting({ key: 'page-size', parse: optional(wholeNumber(1)), shownDefault: '500', help: 'groups per page' }),
     monitoringAccount: setting({ key: 'monitoring-account', parse: optionalText, shownDefault: 'none', help: 'an account of the data set whose CloudWatch sees every account\'s metrics (cross-account observability)' }),
     hourly: setting({ key: 'hourly', parse: bool, default: false, switch: true, help: 'allow HOURLY granularity (last 14 days)' }),
@@ -81,6 +82,11 @@ export async function runEmulatorCommand(argv: string[], { destination = process
     throw new ListenError(flags.listen, `--${flagOf(EMULATOR_SETTINGS.emulator.listen)}`, error);
   });
   logger.info({ url: emulator.url }, 'Cost Explorer emulator listening');
+  const runaway = dataset.runaway;
+  if (runaway !== undefined) {
+    const { account, region, usageType } = runaway;
+    logger.info({ runaway: { at: new Date(runaway.startMs).toISOString(), account, region, usageType } }, `a runaway begins at ${new Date(runaway.startMs).toISOString()}: ${usageType} in account ${account}, ${region}`);
+  }
 
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -101,8 +107,8 @@ export async function runEmulatorCommand(argv: string[], { destination = process
 
 function datasetFrom(flags: EmulatorFlags): Dataset {
   if (flags.data !== undefined) {
-    if (flags.size !== undefined || flags.scenario !== undefined || flags.seed !== undefined) {
-      throw new ConfigError('--data: serves a fixed ledger; do not combine it with --seed, --size or --scenario');
+    if (flags.size !== undefined || flags.scenario !== undefined || flags.seed !== undefined || flags.runaway !== undefined) {
+      throw new ConfigError('--data: serves a fixed ledger; do not combine it with --seed, --size, --scenario or --runaway');
     }
     try {
       return loadDataset(flags.data);
@@ -110,5 +116,7 @@ function datasetFrom(flags: EmulatorFlags): Dataset {
       throw new ConfigError(`--data: ${(error as Error).message}`);
     }
   }
-  return generateDataset({ seed: flags.seed ?? 42, size: flags.size ?? 'demo', scenario: flags.scenario ?? 'default', today: dayOf(Date.now()) });
+  const now = Date.now();
+  const runaway = flags.runaway === undefined ? {} : { runaway: { at: new Date(now + flags.runaway) } };
+  return generateDataset({ seed: flags.seed ?? 42, size: flags.size ?? 'demo', scenario: flags.scenario ?? 'default', today: dayOf(now), ...runaway });
 }

@@ -1,5 +1,6 @@
 // The emulator's ledger: Bedrock line items as Cost Explorer shows them, with ground truth attached.
 import type { Day } from '../time.js';
+import type { Runaway } from './runaway.js';
 
 export type RecordType = 'Usage' | 'Credit' | 'Refund' | 'Other';
 
@@ -47,6 +48,8 @@ export interface Dataset {
   /** Line items as Cost Explorer shows them at `asOf` (partial for recent days, final once settled); [] for days after asOf. */
   itemsOn(day: Day, asOf: Date): readonly LineItem[];
   isSettled(day: Day, asOf: Date): boolean;
+  /** The runaway scenario's caller, when there is one (its tokens are in the line items already). */
+  readonly runaway?: Runaway;
 }
 
 export { generateDataset, type GenerateOptions } from './generator.js';

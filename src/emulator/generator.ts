@@ -7,12 +7,14 @@
  * tokens more than double week over week during the last 4 weeks.
  */
 import { LRUCache } from 'lru-cache';
-import { addDays, addMonths, dayStartMs, daysBetween, monthStart, type Day } from '../time.js';
+import { addDays, addMonths, dayOf, dayStartMs, daysBetween, monthStart, type Day } from '../time.js';
 import { activations, attributionOf, tagEpochs, tagsOn } from './attribution.js';
 import { CATALOGUE, usageTypeIn, type CatalogueEntry, type Size } from './catalogue.js';
 import type { Account, Dataset, LineItem } from './dataset.js';
 import { hashKeys, seededRandom, unitAt } from './random.js';
 import { REGION_BY_CODE } from './regions.js';
+import { seenByCloudWatch } from './live/callers.js';
+import { runawayOf, runawayTokens, type Runaway, type RunawayOptions } from './runaway.js';
 import { settledView } from './settled-view.js';
 
 export interface GenerateOptions {
@@ -20,6 +22,8 @@ export interface GenerateOptions {
   size: Size;
   today: Day;
   scenario?: 'default' | 'growth';
+  /** A caller that runs away from a set minute (runaway.ts). */
+  runaway?: RunawayOptions;
 }
 
 interface SizePlan {
@@ -84,6 +88,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
   const spikeDay = addDays(today, -SPIKE_DAYS_AGO);
   const growthStart = addDays(today, -7 * GROWTH_WEEKS);
   const noise = growthScenario ? 0.05 : 0.1;
+  const runaway = options.runaway && runawayIn(series, accounts[0]!, options.runaway);
 
   function growthOn(entry: CatalogueEntry, day: Day): number {
     if (growthScenario) {
@@ -100,10 +105,12 @@ export function generateDataset(options: GenerateOptions): Dataset {
     const items: LineItem[] = [];
     for (const s of series) {
       if (day < s.firstDay || (s.endDay !== undefined && day >= s.endDay)) continue;
-      if (plan.dailyActivity < 1 && unitAt(s.hash, -dayIndex) >= plan.dailyActivity) continue;
+      const runawayTokensToday = runawayTokens(runaway, { day, account: s.account, region: s.region, service: s.entry.service, usageType: s.usageType });
+      const runawayQuantity = runawayTokensToday === 0 ? 0 : runawayTokensToday / s.entry.truth.tokensPerUnit;
+      if (plan.dailyActivity < 1 && unitAt(s.hash, -dayIndex) >= plan.dailyActivity && runawayQuantity === 0) continue;
       const quantity = round(
-        s.entry.fixedDailyQuantity ??
-          s.baseQuantity * growthOn(s.entry, day) * weekday * (1 + noise * (2 * unitAt(s.hash, dayIndex) - 1)) * (s.entry.spike ? spike : 1),
+        (s.entry.fixedDailyQuantity ??
+          s.baseQuantity * growthOn(s.entry, day) * weekday * (1 + noise * (2 * unitAt(s.hash, dayIndex) - 1)) * (s.entry.spike ? spike : 1)) + runawayQuantity,
         6,
       );
       const cost = round(quantity * s.entry.price, 10);
@@ -151,7 +158,18 @@ export function generateDataset(options: GenerateOptions): Dataset {
       cache.set(day, items);
     }
     return items;
-  });
+  }, runaway);
+}
+
+/** The runaway's line: the first account's costliest input tokens CloudWatch counts, at the standard tier, billed when it begins. */
+function runawayIn(series: readonly Series[], account: Account, options: RunawayOptions): Runaway | undefined {
+  const day = dayOf(options.at);
+  const candidates = series.filter(({ entry, account: owner, usageType, firstDay, endDay }) =>
+    owner === account.id && firstDay <= day && (endDay === undefined || day < endDay) &&
+    entry.truth.direction === 'input' && entry.truth.tier === 'standard' && (entry.recordType ?? 'Usage') === 'Usage' && seenByCloudWatch(usageType, entry.truth));
+  const line = candidates.sort((a, b) => b.baseQuantity * b.entry.price - a.baseQuantity * a.entry.price)[0];
+  if (line === undefined) return undefined;
+  return runawayOf(options, { account: account.id, region: line.region, service: line.entry.service, usageType: line.usageType }, line.entry.price, line.entry.truth.tokensPerUnit);
 }
 
 function makeAccounts(seed: number, count: number): Account[] {

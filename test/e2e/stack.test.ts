@@ -3,7 +3,7 @@
 // real Alertmanager with the shipped config. Only ports, intervals and `for:` are shortened in the
 // test's copy, and a route sends team search's alerts to a webhook of its own. It proves what people
 // deploy this for: growth that should alert reaches the webhook, a team's budget alert reaches that
-// team, and every dashboard panel has data.
+// team, a runaway seen live pages, and every dashboard panel has data.
 import { spawn } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -45,19 +45,22 @@ async function startWebhook(t: Test): Promise<{ url: string; received: Alert[] }
   return { url: `http://127.0.0.1:${(webhook.address() as { port: number }).port}/`, received };
 }
 
-t.test('the stack: growth alerts reach the webhook, a team its budget alert, dashboards have data', async (t) => {
+t.test('the stack: growth alerts reach the webhook, a team its budget alert, a runaway pages, dashboards have data', async (t) => {
   const { url: webhookUrl, received } = await startWebhook(t);
   const team = await startWebhook(t);
 
   // Prometheus evaluates at wall-clock time, so the organization's "today" is the real one.
   const now = new Date();
   const today = dayOf(now);
-  const emulator = await startEmulator({ dataset: generateDataset({ seed: 9, size: 'demo', today, scenario: 'growth' }) });
+  // A runaway that began 20 minutes ago: the live plane pages as soon as its pace reaches the exporter.
+  const runaway = { at: new Date(now.getTime() - 20 * 60_000), usdPerHour: 20_000 };
+  const emulator = await startEmulator({ dataset: generateDataset({ seed: 9, size: 'demo', today, scenario: 'growth', runaway }) });
   t.teardown(() => emulator.close());
   const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
 
   const whoSpends = ['--collection.allocation-tag=team'];
-  const exporter = await startExporter(loadConfig(['--web.listen-address=127.0.0.1:0', ...whoSpends], {}).config, silentLogger(), { endpoint: emulator.url, credentials, processMetrics: true });
+  const live = ['--live.enabled=true', '--live.interval=1m'];
+  const exporter = await startExporter(loadConfig(['--web.listen-address=127.0.0.1:0', ...whoSpends, ...live], {}).config, silentLogger(), { endpoint: emulator.url, credentials, processMetrics: true });
   t.teardown(() => exporter.close());
   t.ok(await exporter.collector.refresh(), 'the live exporter has data');
   const exporterAddress = exporter.urls[0]!.replace('http://', '');
@@ -103,6 +106,7 @@ t.test('the stack: growth alerts reach the webhook, a team its budget alert, das
   // The demo's team search spends far more than the example budget: over it, or (early in the month) on track to be.
   const budgetAlert = (alert: Alert) => /^BedrockAllocationSpend(ProjectedOver|Over)Budget$/.test(alert.labels.alertname ?? '');
   await waitFor("team search's budget alert at its own webhook", async () => team.received.some(budgetAlert), 60_000);
+  await waitFor('the runaway page at the webhook', async () => received.some((alert) => alert.labels.alertname === 'BedrockLiveSpendRunaway'), 180_000);
 
   // Rates and increases need a few scrapes, and recording rules an evaluation after them.
   await waitFor('three live scrapes of the exporter', async () => (await prometheus.query('count_over_time(up{job="bedrock-usage-exporter"}[5m]) >= 3')).length > 0);
@@ -146,6 +150,9 @@ t.test('the stack: growth alerts reach the webhook, a team its budget alert, das
   t.match(routed.annotations.description, /team search .*\$[\d.]+.* above its monthly budget of \$300\.00/);
   t.same(team.received.filter((alert) => alert.labels.allocation_value !== 'search'), [], "the team's receiver gets its own alerts only");
   t.notOk(received.some((alert) => alert.labels.allocation_value === 'search'), 'and the default receiver none of them');
+  const page = received.find((alert) => alert.labels.alertname === 'BedrockLiveSpendRunaway')!;
+  t.same([page.status, page.labels.severity], ['firing', 'critical'], 'the runaway pages');
+  t.match(page.annotations.description, /^Over the last 15 minutes Bedrock spent at \$\d+\.\d\d an hour \(estimated from CloudWatch at the bill's rates\), against nothing known at this time last week/);
   const exporterAlerts = received.filter((alert) => /^BedrockExporter/.test(alert.labels.alertname ?? '')).map((alert) => alert.labels.alertname);
   t.ok(exporterAlerts.every((name) => name === 'BedrockExporterUnrecognizedUsageTypes'), `no exporter alert but the unrecognized usage type the data set has on purpose: ${exporterAlerts.join(', ')}`);
 });

@@ -87,6 +87,20 @@ t.test('--data serves a fixed ledger; --log.format text', async (t) => {
   t.ok(await log.waitFor('Cost Explorer emulator stopped'));
 });
 
+t.test('--runaway: a caller of the first account runs away that long after the start, and the log says which', async (t) => {
+  const log = logSink();
+  const stop = new AbortController();
+  const before = Date.now();
+  const running = runEmulatorCommand(['--listen', '127.0.0.1:0', '--size', 'tiny', '--seed', '3', '--runaway', '10m'], { destination: log.stream, signal: stop.signal });
+  const { runaway, msg } = JSON.parse(await log.waitFor('a runaway begins')) as { msg: string; runaway: { at: string; account: string; region: string; usageType: string } };
+  const at = Date.parse(runaway.at);
+  t.ok(at > before + 9 * 60_000 && at <= Date.now() + 10 * 60_000, `ten minutes on (${runaway.at})`);
+  t.equal(runaway.account, generateDataset({ seed: 3, size: 'tiny', today: dayOf(Date.now()) }).accounts[0]!.id);
+  t.match(msg, new RegExp(`^a runaway begins at ${runaway.at}: ${runaway.usageType.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} in account ${runaway.account}, ${runaway.region}$`));
+  stop.abort();
+  await running;
+});
+
 t.test('--help prints the usage', async (t) => {
   const log = logSink();
   await runEmulatorCommand(['--help'], { destination: log.stream });
@@ -105,7 +119,8 @@ t.test('bad flags are one-line config errors', async (t) => {
     [['--scenario', 'boom'], /^--scenario: expected one of default, growth, got "boom"$/],
     [['--log.level', 'loud'], /^--log\.level: expected one of debug, info, warn, error, got "loud"$/],
     [['--fault', 'explode'], /^--fault: fault must be one of throttle, .*; got "explode"$/],
-    [['--data', 'x.jsonl', '--size', 'tiny'], /^--data: serves a fixed ledger; do not combine it with --seed, --size or --scenario$/],
+    [['--data', 'x.jsonl', '--size', 'tiny'], /^--data: serves a fixed ledger; do not combine it with --seed, --size, --scenario or --runaway$/],
+    [['--runaway', 'soon'], /^--runaway: expected a duration like 90s, 30m or 4h, got "soon"$/],
     [['--size', 'tiny', '--monitoring-account', '123'], /^--monitoring-account: 123 is not an account of the data set \(\d{12}(, \d{12})*\)$/],
     [['--data', '/nonexistent/ledger.jsonl'], /^--data: cannot read ledger \/nonexistent\/ledger\.jsonl/],
   ];

@@ -106,6 +106,17 @@ function seconds(duration: string): number {
   return total;
 }
 
+/** The shortest range an expression reads, itself or through the recording rules it uses (Infinity for none). */
+function shortestRange(expr: string, seen = new Set<string>()): number {
+  let shortest = Math.min(Infinity, ...[...expr.matchAll(/\[(\d+[smhdw])\]/g)].map(([, range]) => seconds(range ?? '')));
+  for (const record of records) {
+    if (seen.has(record.record!) || !new RegExp(`(^|[^\\w:])${record.record!.replaceAll('.', '\\.')}($|[^\\w:])`).test(expr)) continue;
+    seen.add(record.record!);
+    shortest = Math.min(shortest, shortestRange(record.expr, seen));
+  }
+  return shortest;
+}
+
 const runbook = await readFile(join(root, 'docs', 'runbook.md'), 'utf8');
 const alertsDoc = await readFile(join(root, 'docs', 'alerts.md'), 'utf8');
 const runbookAnchors = anchorsOf(runbook);
@@ -118,6 +129,9 @@ t.test('the anchor helper follows GitHub', async (t) => {
   ]);
   t.equal(seconds('1h30m'), 5400);
   t.equal(seconds('15m'), 900);
+  t.equal(shortestRange('rate(x[15m]) > rate(x[1h])'), 900);
+  t.equal(shortestRange('org:bedrock_live_estimated_cost_usd:rate15m * 3600 > 1'), 900, 'through a recording rule');
+  t.equal(shortestRange('bedrock_quota_tokens_per_minute > 1'), Infinity, 'no range');
 });
 
 t.test('the rule files hold alerts and recording rules', async (t) => {
@@ -144,7 +158,10 @@ t.test('every alert follows the conventions', async (t) => {
       t.match(rule.annotations.description ?? '', /\{\{/, 'the description shows values through templates');
       t.equal(rule.annotations.runbook_url, RUNBOOK_URL + name.toLowerCase(), 'runbook_url points at its own section');
       t.ok(runbookAnchors.has(name.toLowerCase()), `docs/runbook.md has the anchor #${name.toLowerCase()}`);
-      t.ok(seconds(rule.for ?? '') >= 300, `for: ${rule.for} rides out noise (at least 5m)`);
+      // What an alert compares must be steady for 5 minutes, or be an average over 15 minutes or more
+      // (whose window already rides out a burst) held for one more evaluation.
+      const smoothed = shortestRange(rule.expr) >= 900 && shortestRange(rule.expr) < Infinity;
+      t.ok(seconds(rule.for ?? '') >= (smoothed ? 60 : 300), `for: ${rule.for} rides out noise (at least 5m, or 1m over a window of 15m or more)`);
       t.ok(ruleTests.firing.has(name), 'a promtool test makes it fire');
       t.ok(ruleTests.silent.has(name), 'a promtool test checks it does not fire');
       t.match(alertsDoc, `\`${name}\``, 'docs/alerts.md describes it');

@@ -2,7 +2,7 @@
 // is a model invoked with some `ModelId` (a base id, a geography or global system profile, a team's
 // application inference profile, with a service-tier suffix), or a mantle model in a project. Written
 // by hand like the catalogue: these are the ids AWS publishes, never computed by the exporter's parser.
-import type { LineItem } from '../dataset.js';
+import type { LineItem, Truth } from '../dataset.js';
 import { hashKeys, unitAt } from '../random.js';
 
 /** A base model id per model of the catalogue that is billed by the token. */
@@ -60,16 +60,19 @@ const TIER_SUFFIXES: Readonly<Record<string, string>> = { flex: '+flex', priorit
  */
 export function callerOf(item: LineItem): Caller | undefined {
   const { truth } = item;
-  if (truth.kind !== 'tokens' || truth.tier === 'batch' || item.recordType !== 'Usage') return undefined;
+  if (item.recordType !== 'Usage' || !seenByCloudWatch(item.usageType, truth)) return undefined;
   const mantle = MANTLE.exec(item.usageType);
-  if (mantle !== null) {
-    if (TOKEN_METRICS[MANTLE_NAMESPACE]![truth.direction] === undefined) return undefined;
-    return { account: item.account, region: item.region, namespace: MANTLE_NAMESPACE, dimensions: { Project: 'default', Model: mantle[1]! } };
-  }
-  const base = MODEL_IDS[truth.model];
-  if (base === undefined) return undefined;
+  if (mantle !== null) return { account: item.account, region: item.region, namespace: MANTLE_NAMESPACE, dimensions: { Project: 'default', Model: mantle[1]! } };
+  const base = MODEL_IDS[truth.model]!;
   const modelId = `${invokedId(item, base)}${TIER_SUFFIXES[truth.tier] ?? ''}`;
   return { account: item.account, region: item.region, namespace: RUNTIME_NAMESPACE, dimensions: { ModelId: modelId } };
+}
+
+/** Whether CloudWatch's per-minute metrics count a usage type's tokens: not batch, and a model and direction with a metric. */
+export function seenByCloudWatch(usageType: string, truth: Truth): boolean {
+  if (truth.kind !== 'tokens' || truth.tier === 'batch') return false;
+  if (MANTLE.test(usageType)) return TOKEN_METRICS[MANTLE_NAMESPACE]![truth.direction] !== undefined;
+  return MODEL_IDS[truth.model] !== undefined;
 }
 
 /** A team calls through its application profile; others call the base id or their geography's profile. */

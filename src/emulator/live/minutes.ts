@@ -1,10 +1,12 @@
 // CloudWatch's minutes, from the emulator's bill: a day's final tokens per caller are spread over its
 // 1,440 minutes (busier in the working hours, with noise) so that a settled day's minutes add up to
-// the tokens billed for what CloudWatch sees. A minute is published two minutes after it ends, first
-// short of its final value, and revised to it five minutes after it ends.
+// the tokens billed for what CloudWatch sees; a runaway's tokens (runaway.ts) go to the minutes it
+// runs in. A minute is published two minutes after it ends, first short of its final value, and
+// revised to it five minutes after it ends.
 import type { Day } from '../../time.js';
 import type { Dataset } from '../dataset.js';
 import { hashKeys, seededRandom } from '../random.js';
+import { runawayMinutes, runawayTokens } from '../runaway.js';
 import { settlesAtMs } from '../settlement.js';
 import { callerOf, RUNTIME_NAMESPACE, TOKEN_METRICS, type Caller } from './callers.js';
 
@@ -39,7 +41,12 @@ export function dayMinutes(dataset: Dataset, day: Day): Map<string, MinuteSeries
     const caller = callerOf(item);
     if (caller === undefined) continue;
     const hash = hashKeys(day, item.account, item.region, item.usageType, item.service, JSON.stringify(caller.dimensions));
-    const tokens = spread(Math.round(item.usageQuantity * item.truth.tokensPerUnit), hash);
+    const runaway = runawayTokens(dataset.runaway, item);
+    const tokens = spread(Math.round(item.usageQuantity * item.truth.tokensPerUnit) - runaway, hash);
+    if (runaway > 0) {
+      const { first, end } = runawayMinutes(dataset.runaway!, day);
+      for (let minute = first; minute < end; minute++) tokens[minute]! += dataset.runaway!.tokensPerMinute;
+    }
     add(caller, TOKEN_METRICS[caller.namespace]![item.truth.direction]!, tokens);
     for (const [metric, values] of derived(caller, item.truth.direction, item.truth.provider, tokens, hash)) add(caller, metric, values);
   }
