@@ -2,7 +2,7 @@ import { BedrockClient, ListInferenceProfilesCommand } from '@aws-sdk/client-bed
 import { allPages } from '../aws/pages.js';
 import { clientConfig, RegionalClients, type ClientSettings } from '../aws/regional.js';
 import type { AwsApi, OnRequest } from '../aws/requests.js';
-import type { Route } from '../billing/model-ids.js';
+import type { QuotaScope, Route } from '../billing/model-ids.js';
 
 // Application inference profiles name no model in their id: Bedrock's control plane says which
 // foundation model each routes to. CloudWatch counts their calls under the profile's ARN, so the live
@@ -23,6 +23,8 @@ export interface ResolvedProfile {
   modelId: string;
   /** Global when the profile routes through a global system profile (a foundation model ARN with no region). */
   route: Route;
+  /** The model's token quota its calls count against: global, a geography's (models in several regions), or one region's. */
+  quota: QuotaScope;
 }
 
 /** What the live source needs from Bedrock; the real one is BedrockProfiles. */
@@ -80,7 +82,9 @@ export class BedrockProfiles implements ProfileDirectory {
       for (const summary of page.inferenceProfileSummaries ?? []) {
         const models = (summary.models ?? []).map((model) => FOUNDATION_MODEL.exec(model.modelArn ?? '')).filter((match) => match !== null);
         if (models.length === 0) continue;
-        const resolved: ResolvedProfile = { modelId: models[0]![2]!, route: models.some((match) => match[1] === '') ? 'global' : 'regional' };
+        const route: Route = models.some((match) => match[1] === '') ? 'global' : 'regional';
+        const quota: QuotaScope = route === 'global' ? 'global' : models.length > 1 ? 'cross_region' : 'on_demand';
+        const resolved: ResolvedProfile = { modelId: models[0]![2]!, route, quota };
         for (const key of [summary.inferenceProfileArn, summary.inferenceProfileId]) if (key) profiles.set(key, resolved);
       }
     }

@@ -5,6 +5,8 @@ import { parseModel, PROFILE_GEOGRAPHIES } from './models.js';
 // (a `global.` profile is billed as global, a geography's as regional) and the service tier.
 
 export type Route = 'regional' | 'global';
+/** Which of a model's token quotas a call counts against: in one region, a geography's profile, or global. */
+export type QuotaScope = 'on_demand' | 'cross_region' | 'global';
 
 export interface InvokedModel {
   kind: 'model';
@@ -12,6 +14,7 @@ export interface InvokedModel {
   provider: string;
   route: Route;
   tier: string;
+  quota: QuotaScope;
 }
 
 /** An application inference profile: its model and tags come from Bedrock (GetInferenceProfile). */
@@ -58,6 +61,8 @@ function invoked(id: string, tier: string): InvokedModel {
   const dot = id.indexOf('.');
   const geography = dot > 0 ? id.slice(0, dot) : '';
   const route: Route = geography === 'global' ? 'global' : 'regional';
-  const { slug, provider } = parseModel(PROFILE_GEOGRAPHIES.has(geography) ? id.slice(dot + 1) : id);
-  return { kind: 'model', model: slug, provider, route, tier };
+  const profile = PROFILE_GEOGRAPHIES.has(geography);
+  const { slug, provider } = parseModel(profile ? id.slice(dot + 1) : id);
+  const quota: QuotaScope = route === 'global' ? 'global' : profile ? 'cross_region' : 'on_demand';
+  return { kind: 'model', model: slug, provider, route, tier, quota };
 }

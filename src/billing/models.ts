@@ -56,13 +56,16 @@ const FAMILIES: ReadonlyArray<readonly [family: string, provider: string]> = [
 ];
 const PROVIDERS = new Set(FAMILIES.map(([, provider]) => provider));
 
-// Brand names written in CamelCase that are one word, not two.
-const ONE_WORD_BRANDS: ReadonlyArray<readonly [string, string]> = [
-  ['DeepSeek', 'Deepseek'],
-  ['MiniMax', 'Minimax'],
-  ['MultiModal', 'Multimodal'],
-  ['OpenAI', 'Openai'],
-  ['TwelveLabs', 'Twelvelabs'],
+// Brand names written as two words (CamelCase, a dot, a space) that are one word, as in model ids.
+const ONE_WORD_BRANDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/DeepSeek/g, 'Deepseek'],
+  [/MiniMax/g, 'Minimax'],
+  [/MultiModal/g, 'Multimodal'],
+  [/OpenAI/g, 'Openai'],
+  [/TwelveLabs/g, 'Twelvelabs'],
+  [/\bxAI\b/g, 'Xai'],
+  [/\bZ\.ai\b/gi, 'Zai'],
+  [/\bMoonshot(?: AI)?\b/g, 'Moonshotai'],
 ];
 
 const MARKETPLACE_SUFFIX = /\s*\(Amazon Bedrock Edition\)\s*$/i;
@@ -161,7 +164,7 @@ function oneSpelling(slug: string): string {
 
 /** 'Nova2.0Lite' -> 'nova-2-lite', 'Llama3-1-405B' -> 'llama3.1-405b', 'Command R+' -> 'command-r-plus'. */
 function wordsOf(text: string): string {
-  const words = ONE_WORD_BRANDS.reduce((name, [camel, word]) => name.replaceAll(camel, word), text)
+  const words = ONE_WORD_BRANDS.reduce((name, [brand, word]) => name.replace(brand, word), text)
     .replaceAll('+', '-plus')
     .replace(/([a-z])(\d+(?:\.\d+)*)(?=[A-Z][a-z])/g, '$1-$2-') // a version between two words
     .replace(/([a-z])(?=[A-Z])/g, '$1-') // camelCase

@@ -10,11 +10,14 @@ import { LedgerStore } from '../cost-explorer/ledger-file.js';
 import type { Logger } from '../log.js';
 import type { HealthMetrics } from '../metrics/health.js';
 import { Collector } from '../pipeline/collector.js';
+import { SERVICE_QUOTAS, ServiceQuotas } from '../service-quotas/token-quotas.js';
 import { sourcesFor } from '../sources/index.js';
 import type { LiveReader } from '../sources/live/source.js';
 
 /** An application profile Bedrock did not list is looked for again after this long. */
 const PROFILES_RELIST_MS = 60 * 60_000;
+/** Quotas change when someone asks AWS: an hour-old list is fresh enough. */
+const QUOTAS_RELIST_MS = 60 * 60_000;
 
 export interface CollectorParts {
   health: HealthMetrics;
@@ -47,6 +50,7 @@ export function createCollector(config: Config, { health, logger, clock, random,
   if (live) {
     health.declareApi(CLOUDWATCH);
     health.declareApi(BEDROCK);
+    health.declareApi(SERVICE_QUOTAS);
     if (config.live.roleArns.length > 0) health.declareApi(STS);
   }
   const collector = new Collector({
@@ -78,8 +82,9 @@ function liveReaders(roleArns: readonly string[], settings: ClientSettings & { r
   const reader = (who: string, as: typeof settings, ready?: () => Promise<unknown>): LiveReader => {
     const metrics = new CloudWatchMetrics(as);
     const profiles = new BedrockProfiles({ ...as, relistAfterMs: PROFILES_RELIST_MS });
-    made.push(metrics, profiles);
-    return { who, metrics, profiles, ...(ready ? { ready } : {}) };
+    const quotas = new ServiceQuotas({ ...as, relistAfterMs: QUOTAS_RELIST_MS });
+    made.push(metrics, profiles, quotas);
+    return { who, metrics, profiles, quotas, ...(ready ? { ready } : {}) };
   };
   const readers = [reader("the exporter's own credentials", settings)];
   for (const arn of roleArns) {

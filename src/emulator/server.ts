@@ -1,5 +1,5 @@
-// The emulator's HTTP face: Cost Explorer's wire protocol (AWS JSON 1.1) and CloudWatch's (AWS JSON
-// 1.0) told apart by X-Amz-Target, Bedrock's control plane (REST JSON) by path, STS (Query protocol) by
+// The emulator's HTTP face: Cost Explorer's and Service Quotas' wire protocol (AWS JSON 1.1) and
+// CloudWatch's (AWS JSON 1.0) told apart by X-Amz-Target, Bedrock's control plane (REST JSON) by path, STS (Query protocol) by
 // its form body, plus a small control plane under /__emulator/ for stats and faults. Plain node:http on
 // purpose: faults need control over the wire (truncated bodies, answers that never come).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,6 +15,7 @@ import { getCostForecast } from './forecast.js';
 import { pageNumberOf } from './page-token.js';
 import { isJsonObject, type JsonObject } from './request.js';
 import { ServiceError, serializationError } from './service-error.js';
+import { listServiceQuotas } from './live/quotas.js';
 import { stsAnswer, stsError } from './sts.js';
 
 export interface EmulatorOptions {
@@ -153,6 +154,14 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
         GetMetricData: (body, call) => getMetricData(body, { ...call, monitoring: call.account === options.monitoringAccount, minutes }),
         ListMetrics: (body, call) => listMetrics(body, { ...call, monitoring: call.account === options.monitoringAccount, minutes }),
       },
+    },
+    {
+      name: 'Service Quotas',
+      targetPrefix: 'ServiceQuotasV20190624.',
+      contentType: 'application/x-amz-json-1.1',
+      pageToken: 'NextToken',
+      queryCompatible: false,
+      operations: { ListServiceQuotas: listServiceQuotas },
     },
   ];
 

@@ -14,24 +14,24 @@ t.test('every real model id gets the model and provider the bill gives the same 
   t.ok(rows.length >= 40, 'the fixture has its rows');
   for (const [modelId, usageType, service] of rows) {
     const billed = classifyUsage(service, usageType);
-    t.match(parseModelId(modelId), { kind: 'model', model: billed.model, provider: billed.provider, route: 'regional', tier: 'standard' }, `${modelId} = ${usageType}`);
+    t.match(parseModelId(modelId), { kind: 'model', model: billed.model, provider: billed.provider, route: 'regional', tier: 'standard', quota: 'on_demand' }, `${modelId} = ${usageType}`);
   }
 });
 
-t.test('a geography profile is regional on the bill, a global one global', async (t) => {
+t.test('a geography profile is regional on the bill, a global one global; each counts against its own quota', async (t) => {
   for (const [modelId, usageType, service] of rows.slice(0, 12)) {
     const { model, provider } = classifyUsage(service, usageType);
     for (const geography of ['us', 'eu', 'apac', 'jp', 'au', 'ca']) {
-      t.match(parseModelId(`${geography}.${modelId}`), { kind: 'model', model, provider, route: 'regional' }, `${geography}.${modelId}`);
+      t.match(parseModelId(`${geography}.${modelId}`), { kind: 'model', model, provider, route: 'regional', quota: 'cross_region' }, `${geography}.${modelId}`);
     }
-    t.match(parseModelId(`global.${modelId}`), { kind: 'model', model, provider, route: 'global' }, `global.${modelId}`);
+    t.match(parseModelId(`global.${modelId}`), { kind: 'model', model, provider, route: 'global', quota: 'global' }, `global.${modelId}`);
   }
 });
 
 t.test('a service tier suffix is the tier', async (t) => {
-  t.same(parseModelId('anthropic.claude-sonnet-4-6+priority'), { kind: 'model', model: 'claude-sonnet-4.6', provider: 'anthropic', route: 'regional', tier: 'priority' });
-  t.same(parseModelId('global.anthropic.claude-sonnet-4-6+flex'), { kind: 'model', model: 'claude-sonnet-4.6', provider: 'anthropic', route: 'global', tier: 'flex' });
-  t.same(parseModelId('amazon.nova-pro-v1:0+Latency-Optimized'), { kind: 'model', model: 'nova-pro', provider: 'amazon', route: 'regional', tier: 'latency_optimized' });
+  t.same(parseModelId('anthropic.claude-sonnet-4-6+priority'), { kind: 'model', model: 'claude-sonnet-4.6', provider: 'anthropic', route: 'regional', tier: 'priority', quota: 'on_demand' });
+  t.same(parseModelId('global.anthropic.claude-sonnet-4-6+flex'), { kind: 'model', model: 'claude-sonnet-4.6', provider: 'anthropic', route: 'global', tier: 'flex', quota: 'global' });
+  t.same(parseModelId('amazon.nova-pro-v1:0+Latency-Optimized'), { kind: 'model', model: 'nova-pro', provider: 'amazon', route: 'regional', tier: 'latency_optimized', quota: 'on_demand' });
 });
 
 t.test('ARNs: foundation models and system profiles are read, application profiles resolved, other resources kept', async (t) => {
@@ -41,12 +41,14 @@ t.test('ARNs: foundation models and system profiles are read, application profil
     provider: 'anthropic',
     route: 'regional',
     tier: 'standard',
+    quota: 'on_demand',
   });
-  t.match(parseModelId('arn:aws:bedrock:eu-west-1:123456789012:inference-profile/global.amazon.nova-2-lite-v1:0'), { model: 'nova-2-lite', route: 'global' });
+  t.match(parseModelId('arn:aws:bedrock:eu-west-1:123456789012:inference-profile/global.amazon.nova-2-lite-v1:0'), { model: 'nova-2-lite', route: 'global', quota: 'global' });
   t.match(parseModelId('arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:inference-profile/us-gov.anthropic.claude-sonnet-4-5-20250929-v1:0'), {
     kind: 'model',
     model: 'claude-sonnet-4.5',
     provider: 'anthropic',
+    quota: 'cross_region',
   });
   const profile = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6';
   t.same(parseModelId(profile), { kind: 'application_profile', id: profile, tier: 'standard' });

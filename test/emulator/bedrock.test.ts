@@ -69,6 +69,7 @@ t.test('the directory lists a region once, and again for an unknown profile only
   const [arn, model] = [...countedProfiles('us-east-1')][0]!;
   const resolved = await directory.resolve('us-east-1', arn!, NOW);
   t.match(parseModelId(resolved!.modelId), { model });
+  t.equal(resolved!.quota, resolved!.route === 'global' ? 'global' : 'on_demand', "one region's model: its on-demand quota; a global profile's: the global one");
   t.equal((await directory.resolve('us-east-1', arn!.slice(arn!.lastIndexOf('/') + 1), NOW))?.modelId, resolved!.modelId, 'by id as by ARN');
   t.equal(await directory.resolve('us-east-1', 'unknown00000', NOW), undefined);
   t.equal(emulator.stats().requests.ListInferenceProfiles, 1, 'one list');
@@ -98,6 +99,7 @@ t.test('profiles listed without a foundation model, or without parts, resolve to
         { inferenceProfileId: 'bbbbbbbbbbbb', models: [{}] },
         { inferenceProfileId: 'cccccccccccc' },
         { models: [{ modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0' }] },
+        { inferenceProfileId: 'dddddddddddd', models: ['us-east-1', 'us-east-2', 'us-west-2'].map((region) => ({ modelArn: `arn:aws:bedrock:${region}::foundation-model/amazon.nova-pro-v1:0` })) },
       ],
     },
     {},
@@ -116,5 +118,6 @@ t.test('profiles listed without a foundation model, or without parts, resolve to
     directory.destroy();
     server.close();
   });
+  t.same(await directory.resolve('us-east-1', 'dddddddddddd', NOW), { modelId: 'amazon.nova-pro-v1:0', route: 'regional', quota: 'cross_region' }, "a profile over a geography's regions counts against the cross-Region quota");
   for (const profile of ['aaaaaaaaaaaa', 'bbbbbbbbbbbb', 'cccccccccccc']) t.equal(await directory.resolve('us-east-1', profile, NOW), undefined, profile);
 });

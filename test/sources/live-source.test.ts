@@ -13,10 +13,10 @@ const PROFILE = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-pr
 t.test('a profile Bedrock does not know, or names no model for, keeps its series without a model', async (t) => {
   const metrics: LiveMetrics = { read: async () => [{ label: `123456789012|InputTokenCount|${PROFILE}`, points: [[NOW.getTime() - 180_000, 100]] }] };
   const asked: string[] = [];
-  const answers = [undefined, { modelId: 'a1b2c3d4e5f6', route: 'regional' as const }, { modelId: 'amazon.nova-pro-v1:0', route: 'regional' as const }];
+  const answers = [undefined, { modelId: 'a1b2c3d4e5f6', route: 'regional' as const, quota: 'on_demand' as const }, { modelId: 'amazon.nova-pro-v1:0', route: 'regional' as const, quota: 'on_demand' as const }];
   const profiles: ProfileDirectory = { resolve: async (_region, profile) => (asked.push(profile), answers.shift()) };
   const source = new LiveSource({
-    readers: [{ who: 'test', metrics, profiles }],
+    readers: [{ who: 'test', metrics, profiles, quotas: { tokenQuotas: async () => [] } }],
     regions: async () => ['us-east-1'],
     timing: { intervalMs: 60_000, jitter: 0, retryBaseMs: 1_000, retryMaxMs: 60_000, timeoutMs: 10_000 },
     rereadMs: 600_000,

@@ -7,7 +7,8 @@ import { parseModelId } from '../../src/billing/model-ids.js';
 import { GET_METRIC_DATA_PRICE_USD_PER_METRIC } from '../../src/cloudwatch/client.js';
 import { createCollector } from '../../src/commands/collector.js';
 import { loadConfig } from '../../src/config.js';
-import { generateDataset } from '../../src/emulator/dataset.js';
+import { generateDataset, type Dataset } from '../../src/emulator/dataset.js';
+import { QUOTA_MODEL_NAMES } from '../../src/emulator/live/quotas.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { HealthMetrics } from '../../src/metrics/health.js';
 import { LIVE_QUERIES } from '../../src/sources/live/source.js';
@@ -22,9 +23,9 @@ const DATASET = generateDataset({ seed: 4, size: 'demo', today: TODAY });
 const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'y' };
 const DIRECTIONS: Record<string, string> = { InputTokenCount: 'input', OutputTokenCount: 'output', CacheReadInputTokenCount: 'cache_read', CacheWriteInputTokenCount: 'cache_write', TotalInputTokens: 'input', TotalOutputTokens: 'output' };
 
-async function setup(t: Test, flags: string[] = [], { monitoringAccount, logger = silentLogger() }: { monitoringAccount?: string; logger?: Logger } = {}) {
+async function setup(t: Test, flags: string[] = [], { monitoringAccount, logger = silentLogger(), dataset = DATASET }: { monitoringAccount?: string; logger?: Logger; dataset?: Dataset } = {}) {
   const clock = { now: new Date(`${TODAY}T12:00:30Z`) };
-  const emulator = await startEmulator({ dataset: DATASET, clock: () => clock.now, ...(monitoringAccount ? { monitoringAccount } : {}) });
+  const emulator = await startEmulator({ dataset, clock: () => clock.now, ...(monitoringAccount ? { monitoringAccount } : {}) });
   t.teardown(() => emulator.close());
   const { config } = loadConfig(['--live.enabled=true', '--aws.max-attempts=1', '--refresh.retry-base=10m', '--refresh.retry-max=10m', ...flags], {});
   const health = new HealthMetrics('test', { processMetrics: false });
@@ -277,4 +278,41 @@ t.test("reconciliation: CloudWatch's tokens over the bill's on the latest settle
   t.ok(await whole.collector.refresh());
   const overall = (await whole.samples()).filter((sample) => sample.name === 'bedrock_live_reconciliation_ratio' && sample.labels.region === 'us-east-1');
   t.ok(overall.length > 5 && overall.every((sample) => sample.labels.account === undefined && Math.abs(sample.value - 1) < 1e-6), 'a bill without accounts: every account together, in step');
+});
+
+t.test("headroom: each called model's quota per scope beside the busiest recent minute of its usage", async (t) => {
+  const { logger, lines } = capturingLogger('info');
+  const runaway = generateDataset({ seed: 4, size: 'demo', today: TODAY, runaway: { at: new Date(`${TODAY}T11:00:00Z`) } });
+  const { region } = runaway.runaway!;
+  const { clock, emulator, collector, samples } = await setup(t, [`--live.regions=${region}`], { dataset: runaway, logger });
+  t.ok(await collector.refresh());
+  const first = runaway.accounts[0]!.id;
+  const read = await samples();
+  const quotas = read.filter((sample) => sample.name === 'bedrock_quota_tokens_per_minute');
+  const called = new Set(read.filter((sample) => sample.name === 'bedrock_live_tokens_total' && sample.labels.account === first && sample.labels.model !== undefined).map((sample) => sample.labels.model!));
+  t.same(new Set(quotas.map((sample) => sample.labels.model)), new Set([...called].filter((model) => QUOTA_MODEL_NAMES[model] !== undefined)), 'a quota for each model the account called that has one');
+  t.ok(quotas.every((sample) => sample.labels.account === first && sample.labels.region === region), "the reader's own account");
+  for (const model of new Set(quotas.map((sample) => sample.labels.model))) {
+    const scope = (quota: string) => quotas.find((sample) => sample.labels.model === model && sample.labels.quota === quota)?.value;
+    t.equal(scope('cross_region'), 2 * scope('on_demand')!, `${model}: on-demand and cross-Region quotas`);
+    t.equal(scope('global') === undefined, !QUOTA_MODEL_NAMES[model!]!.global, `${model}: a global quota where the model has global profiles`);
+  }
+  const usage = read.filter((sample) => sample.name === 'bedrock_live_quota_usage_tokens_per_minute');
+  t.ok(usage.length > 0 && usage.some((sample) => sample.value > 0), `${usage.length} usage series`);
+  t.ok(usage.every((sample) => ['on_demand', 'cross_region', 'global'].includes(sample.labels.quota!) && sample.labels.provider !== undefined));
+  const over = usage.filter((sample) => {
+    const quota = quotas.find((limit) => ['account', 'region', 'model', 'quota'].every((label) => limit.labels[label] === sample.labels[label]));
+    return quota !== undefined && sample.value > 0.8 * quota.value;
+  });
+  t.ok(over.some((sample) => sample.labels.account === first && sample.value >= runaway.runaway!.tokensPerMinute), 'the runaway caller uses more than 80% of its quota');
+
+  emulator.faults.add({ fault: 'http_500', operation: 'ListServiceQuotas' });
+  clock.now = new Date(`${TODAY}T13:30:30Z`);
+  t.ok(await collector.refresh(), 'Service Quotas failing: the live plane goes on');
+  clock.now = new Date(`${TODAY}T13:35:30Z`);
+  t.ok(await collector.refresh());
+  t.same((await samples()).filter((sample) => sample.name === 'bedrock_quota_tokens_per_minute'), quotas, 'the last quotas kept');
+  const warned = lines.filter((line) => line.includes("could not read Bedrock's quotas"));
+  t.equal(warned.length, 1, 'one warning');
+  t.match(JSON.parse(warned[0]!).msg, new RegExp(`^could not read Bedrock's quotas in ${region} with the exporter's own credentials, headroom keeps its last values: `));
 });

@@ -45,6 +45,11 @@ export class MinuteCounts {
     return this.#series.keys();
   }
 
+  /** Every series' minutes read today, by start (ms). */
+  entries(): Iterable<[series: string, minutes: ReadonlyMap<number, number>]> {
+    return this.#series.entries();
+  }
+
   /** Every series' total since 00:00 UTC. */
   *totals(): Generator<[series: string, total: number]> {
     for (const [series, minutes] of this.#series) {

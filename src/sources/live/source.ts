@@ -5,7 +5,9 @@ import type { Logger } from '../../log.js';
 import type { LiveMetrics, MetricQuery } from '../../cloudwatch/client.js';
 import { addTo, family, renderLabels, set, type Family } from '../../metrics/series.js';
 import type { Contribution, RefreshContext, RefreshTiming, Source } from '../source.js';
+import type { QuotaDirectory, TokenQuota } from '../../service-quotas/token-quotas.js';
 import { MinuteCounts } from './minutes.js';
+import { calledKey, quotaFamilies, type QuotaUsageSeries } from './quota-usage.js';
 import { rateKey, type BillRate } from './rates.js';
 import { reconcileKey, type BilledTokens } from './reconcile.js';
 import { dayStartMs, type Day } from '../../time.js';
@@ -26,7 +28,9 @@ const INVOCATIONS = new Set(['Invocations', 'Inferences']);
 const THROTTLES = new Set(['InvocationThrottles']);
 const ERRORS: Readonly<Record<string, string>> = { InvocationClientErrors: 'client', InvocationServerErrors: 'server', InferenceClientErrors: 'client' };
 
-const RUNTIME_METRICS = [...Object.keys(RUNTIME_TOKENS), 'Invocations', 'InvocationThrottles', 'InvocationClientErrors', 'InvocationServerErrors'];
+const QUOTA_USAGE = 'EstimatedTPMQuotaUsage';
+
+const RUNTIME_METRICS = [...Object.keys(RUNTIME_TOKENS), 'Invocations', 'InvocationThrottles', 'InvocationClientErrors', 'InvocationServerErrors', QUOTA_USAGE];
 const MANTLE_METRICS = [...Object.keys(MANTLE_TOKENS), 'Inferences', 'InferenceClientErrors'];
 const anyOf = (names: readonly string[]): string => `(${names.map((name) => `MetricName="${name}"`).join(' OR ')})`;
 const SEPARATOR = '|';
@@ -66,6 +70,8 @@ export interface LiveReader {
   metrics: LiveMetrics;
   /** Bedrock: the model behind an application inference profile. */
   profiles: ProfileDirectory;
+  /** Service Quotas: the account's tokens-per-minute quota per model. */
+  quotas: QuotaDirectory;
   /** Resolves once the reader can read (a role's keys in hand), once per poll: a role refused fails every region at once. */
   ready?: () => Promise<unknown>;
 }
@@ -108,7 +114,10 @@ export class LiveSource implements Source {
   readonly #models = new Map<string, InvokedModel>();
   /** CloudWatch's tokens on the bill's latest settled day, by series; complete once every read succeeded. */
   #reconciled: { day: Day; series: Map<string, { reader: LiveReader; tokens: number }>; complete: boolean } | undefined;
+  /** Per reader and region: the quotas last read. */
+  readonly #quotas = new Map<string, { region: string; quotas: readonly TokenQuota[] }>();
   #warned = false;
+  #quotasWarned = false;
 
   constructor(options: LiveSourceOptions) {
     this.#options = options;
@@ -127,8 +136,33 @@ export class LiveSource implements Source {
     this.#warnOnce([...refused, ...failed]);
     await this.#readSettledDay(ready, regions, signal);
     await this.#resolveProfiles(now, signal);
+    await this.#readQuotas(ready, regions, now, signal);
     const modelOf = (region: string, modelId: string) => this.#modelOf(region, modelId);
-    return { families: [...familiesOf(minutes, this.#options.rates(now), modelOf), ...this.#reconciliation(modelOf)] };
+    return { families: [...familiesOf(minutes, this.#options.rates(now), modelOf), ...this.#headroom(modelOf), ...this.#reconciliation(modelOf)] };
+  }
+
+  /** Each reader's quotas in each region (Service Quotas lists them for an hour); a failure keeps the last ones and warns once until all are read again. */
+  async #readQuotas(readers: readonly LiveReader[], regions: readonly string[], now: Date, signal: AbortSignal): Promise<void> {
+    const failed = await eachRegion(readers, regions, async (reader, region) => {
+      this.#quotas.set(failureKey(reader, region), { region, quotas: await reader.quotas.tokenQuotas(region, now, signal) });
+    });
+    if (failed.length > 0 && !this.#quotasWarned) this.#options.logger.warn({ err: failed[0]!.error }, `could not read Bedrock's quotas in ${failed[0]!.region} with ${failed[0]!.reader.who}, headroom keeps its last values: ${oneLine(failed[0]!.error)}`);
+    this.#quotasWarned = failed.length > 0;
+  }
+
+  /** The busiest recent minute of quota usage beside the quota, for the models called today. */
+  #headroom(modelOf: (region: string, modelId: string) => InvokedModel | undefined): Family[] {
+    const usage: QuotaUsageSeries[] = [];
+    const called = new Set<string>();
+    for (const [series, minutes] of this.#minutes.entries()) {
+      const { region, account, metric, modelId } = seriesParts(series);
+      const model = modelOf(region, modelId);
+      if (model === undefined) continue;
+      if (metric === QUOTA_USAGE) usage.push({ account, region, model, minutes });
+      else called.add(calledKey(account, region, model.model));
+    }
+    const quotas = [...this.#quotas.values()].flatMap(({ region, quotas: listed }) => listed.map((quota) => ({ ...quota, region })));
+    return quotaFamilies(usage, quotas, called, this.#minutes.through());
   }
 
   /** The readers that can read this poll; each of the others is one failure, whatever the regions. */
@@ -231,7 +265,7 @@ export class LiveSource implements Source {
         const resolved = await reader.profiles.resolve(region, parsed.id, now, signal);
         if (resolved === undefined) continue;
         const model = parseModelId(resolved.modelId);
-        if (model.kind === 'model') this.#models.set(key, { ...model, route: resolved.route, tier: parsed.tier });
+        if (model.kind === 'model') this.#models.set(key, { ...model, route: resolved.route, tier: parsed.tier, quota: resolved.quota });
       } catch (error) {
         if (!this.#warned) this.#options.logger.warn({ err: error }, `could not resolve application inference profiles, their live series have no model: ${oneLine(error)}`);
         this.#warned = true;
@@ -268,7 +302,7 @@ function familiesOf(minutes: MinuteCounts, rates: ReadonlyMap<string, BillRate>,
   const through = family('bedrock_live_data_timestamp_seconds', 'End of the latest minute CloudWatch has published and the exporter read, by region.');
   for (const [series, total] of minutes.totals()) {
     const { region, account, metric, modelId } = seriesParts(series);
-    const model = modelOf(region, modelId) ?? { model: '', provider: 'unknown', route: 'regional', tier: 'standard' };
+    const model = modelOf(region, modelId) ?? { model: '', provider: 'unknown', route: 'regional', tier: 'standard', quota: 'on_demand' };
     const who: Array<[string, string]> = [['account', account], ['region', region], ['model', model.model], ['provider', model.provider]];
     const direction = RUNTIME_TOKENS[metric] ?? MANTLE_TOKENS[metric];
     if (direction !== undefined) {
