@@ -11,7 +11,7 @@ const LAYERS: Array<[layer: string, prefixes: string[]]> = [
   ['foundation', ['src/errors.ts', 'src/files.ts', 'src/settings/', 'src/time.ts', 'src/pacer.ts', 'src/version.ts', 'src/config.ts', 'src/log.ts']],
   ['billing', ['src/billing/']],
   ['aws', ['src/aws/']],
-  ['api-clients', ['src/cost-explorer/', 'src/cloudwatch/', 'src/bedrock/', 'src/service-quotas/']],
+  ['api-clients', ['src/cost-explorer/', 'src/cloudwatch/', 'src/bedrock/', 'src/service-quotas/', 'src/pricing/']],
   ['metrics', ['src/metrics/']],
   ['sources', ['src/sources/']],
   ['pipeline', ['src/pipeline/']],

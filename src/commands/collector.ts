@@ -10,12 +10,15 @@ import { LedgerStore } from '../cost-explorer/ledger-file.js';
 import type { Logger } from '../log.js';
 import type { HealthMetrics } from '../metrics/health.js';
 import { Collector } from '../pipeline/collector.js';
+import { PRICING, PriceList } from '../pricing/price-list.js';
 import { SERVICE_QUOTAS, ServiceQuotas } from '../service-quotas/token-quotas.js';
 import { sourcesFor } from '../sources/index.js';
 import type { LiveReader } from '../sources/live/source.js';
 
 /** An application profile Bedrock did not list is looked for again after this long. */
 const PROFILES_RELIST_MS = 60 * 60_000;
+/** List prices change seldom: a region's products serve for a day. */
+const PRICE_LIST_RELIST_MS = 24 * 60 * 60_000;
 /** Quotas change when someone asks AWS: an hour-old list is fresh enough. */
 const QUOTAS_RELIST_MS = 60 * 60_000;
 
@@ -51,10 +54,11 @@ export function createCollector(config: Config, { health, logger, clock, random,
     health.declareApi(CLOUDWATCH);
     health.declareApi(BEDROCK);
     health.declareApi(SERVICE_QUOTAS);
+    health.declareApi(PRICING);
     if (config.live.roleArns.length > 0) health.declareApi(STS);
   }
   const collector = new Collector({
-    sources: sourcesFor(config, { client: wrap ? wrap(client) : client, store, logger, ...(clock ? { clock } : {}), ...(live ? { live: live.readers } : {}) }),
+    sources: sourcesFor(config, { client: wrap ? wrap(client) : client, store, logger, ...(clock ? { clock } : {}), ...(live ? { live: { readers: live.readers, priceList: live.priceList } } : {}) }),
     health,
     logger,
     refresh: config.refresh,
@@ -76,9 +80,10 @@ export function createCollector(config: Config, { health, logger, clock, random,
   };
 }
 
-/** The live plane's readers: the exporter's own credentials, then a role in each other account. */
-function liveReaders(roleArns: readonly string[], settings: ClientSettings & { region: string; maxPages: number; onRequest: OnRequest }): { readers: LiveReader[]; destroy(): void } {
-  const made: Array<{ destroy(): void }> = [];
+/** The live plane's readers (the exporter's own credentials, then a role in each other account) and the Price List. */
+function liveReaders(roleArns: readonly string[], settings: ClientSettings & { region: string; maxPages: number; onRequest: OnRequest }): { readers: LiveReader[]; priceList: PriceList; destroy(): void } {
+  const priceList = new PriceList({ ...settings, relistAfterMs: PRICE_LIST_RELIST_MS });
+  const made: Array<{ destroy(): void }> = [priceList];
   const reader = (who: string, as: typeof settings, ready?: () => Promise<unknown>): LiveReader => {
     const metrics = new CloudWatchMetrics(as);
     const profiles = new BedrockProfiles({ ...as, relistAfterMs: PROFILES_RELIST_MS });
@@ -92,5 +97,5 @@ function liveReaders(roleArns: readonly string[], settings: ClientSettings & { r
     made.push(role);
     readers.push(reader(arn, { ...settings, credentials: role.credentials }, role.credentials));
   }
-  return { readers, destroy: () => made.forEach((client) => client.destroy()) };
+  return { readers, priceList, destroy: () => made.forEach((client) => client.destroy()) };
 }

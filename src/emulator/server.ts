@@ -1,7 +1,8 @@
-// The emulator's HTTP face: Cost Explorer's and Service Quotas' wire protocol (AWS JSON 1.1) and
-// CloudWatch's (AWS JSON 1.0) told apart by X-Amz-Target, Bedrock's control plane (REST JSON) by path, STS (Query protocol) by
-// its form body, plus a small control plane under /__emulator/ for stats and faults. Plain node:http on
-// purpose: faults need control over the wire (truncated bodies, answers that never come).
+// The emulator's HTTP face: Cost Explorer's, Service Quotas' and the Price List's wire protocol (AWS
+// JSON 1.1) and CloudWatch's (AWS JSON 1.0) told apart by X-Amz-Target, Bedrock's control plane (REST
+// JSON) by path, STS (Query protocol) by its form body, plus a small control plane under /__emulator/
+// for stats and faults. Plain node:http on purpose: faults need control over the wire (truncated
+// bodies, answers that never come).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -16,6 +17,7 @@ import { pageNumberOf } from './page-token.js';
 import { isJsonObject, type JsonObject } from './request.js';
 import { ServiceError, serializationError } from './service-error.js';
 import { listServiceQuotas } from './live/quotas.js';
+import { getProducts } from './pricing.js';
 import { stsAnswer, stsError } from './sts.js';
 
 export interface EmulatorOptions {
@@ -162,6 +164,14 @@ export async function startEmulator(options: EmulatorOptions & { host?: string; 
       pageToken: 'NextToken',
       queryCompatible: false,
       operations: { ListServiceQuotas: listServiceQuotas },
+    },
+    {
+      name: 'AWS Price List',
+      targetPrefix: 'AWSPriceListService.',
+      contentType: 'application/x-amz-json-1.1',
+      pageToken: 'NextToken',
+      queryCompatible: false,
+      operations: { GetProducts: getProducts },
     },
   ];
 

@@ -10,20 +10,25 @@ import { silentLogger } from '../helpers/stack.js';
 const NOW = new Date('2026-11-20T12:00:30Z');
 const PROFILE = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6';
 
-t.test('a profile Bedrock does not know, or names no model for, keeps its series without a model', async (t) => {
-  const metrics: LiveMetrics = { read: async () => [{ label: `123456789012|InputTokenCount|${PROFILE}`, points: [[NOW.getTime() - 180_000, 100]] }] };
-  const asked: string[] = [];
-  const answers = [undefined, { modelId: 'a1b2c3d4e5f6', route: 'regional' as const, quota: 'on_demand' as const }, { modelId: 'amazon.nova-pro-v1:0', route: 'regional' as const, quota: 'on_demand' as const }];
-  const profiles: ProfileDirectory = { resolve: async (_region, profile) => (asked.push(profile), answers.shift()) };
-  const source = new LiveSource({
+/** A live source over one reader of `metrics` and `profiles`, in us-east-1, without a bill. */
+const sourceOver = (metrics: LiveMetrics, profiles: ProfileDirectory): LiveSource =>
+  new LiveSource({
     readers: [{ who: 'test', metrics, profiles, quotas: { tokenQuotas: async () => [] } }],
     regions: async () => ['us-east-1'],
     timing: { intervalMs: 60_000, jitter: 0, retryBaseMs: 1_000, retryMaxMs: 60_000, timeoutMs: 10_000 },
     rereadMs: 600_000,
     rates: () => new Map(),
+    listRates: async () => new Map(),
     settled: { day: () => undefined, billed: () => new Map() },
     logger: silentLogger(),
   });
+
+t.test('a profile Bedrock does not know, or names no model for, keeps its series without a model', async (t) => {
+  const metrics: LiveMetrics = { read: async () => [{ label: `123456789012|InputTokenCount|${PROFILE}`, points: [[NOW.getTime() - 180_000, 100]] }] };
+  const asked: string[] = [];
+  const answers = [undefined, { modelId: 'a1b2c3d4e5f6', route: 'regional' as const, quota: 'on_demand' as const }, { modelId: 'amazon.nova-pro-v1:0', route: 'regional' as const, quota: 'on_demand' as const }];
+  const profiles: ProfileDirectory = { resolve: async (_region, profile) => (asked.push(profile), answers.shift()) };
+  const source = sourceOver(metrics, profiles);
   const refresh = async () => (await source.refresh({ now: NOW, signal: new AbortController().signal, pacer: new Pacer() })).families.find((f) => f.name === 'bedrock_live_tokens_total')!;
   t.same([...(await refresh()).series], [['{account="123456789012",region="us-east-1",provider="unknown",direction="input",route="regional"}', 100]], 'not listed: no model');
   t.same([...(await refresh()).series.keys()], ['{account="123456789012",region="us-east-1",provider="unknown",direction="input",route="regional"}'], 'listed without a foundation model: none either');

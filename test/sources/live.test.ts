@@ -9,6 +9,7 @@ import { createCollector } from '../../src/commands/collector.js';
 import { loadConfig } from '../../src/config.js';
 import { generateDataset, type Dataset } from '../../src/emulator/dataset.js';
 import { QUOTA_MODEL_NAMES } from '../../src/emulator/live/quotas.js';
+import { CATALOGUE } from '../../src/emulator/catalogue.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { HealthMetrics } from '../../src/metrics/health.js';
 import { LIVE_QUERIES } from '../../src/sources/live/source.js';
@@ -23,8 +24,8 @@ const DATASET = generateDataset({ seed: 4, size: 'demo', today: TODAY });
 const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'y' };
 const DIRECTIONS: Record<string, string> = { InputTokenCount: 'input', OutputTokenCount: 'output', CacheReadInputTokenCount: 'cache_read', CacheWriteInputTokenCount: 'cache_write', TotalInputTokens: 'input', TotalOutputTokens: 'output' };
 
-async function setup(t: Test, flags: string[] = [], { monitoringAccount, logger = silentLogger(), dataset = DATASET }: { monitoringAccount?: string; logger?: Logger; dataset?: Dataset } = {}) {
-  const clock = { now: new Date(`${TODAY}T12:00:30Z`) };
+async function setup(t: Test, flags: string[] = [], { monitoringAccount, logger = silentLogger(), dataset = DATASET, today = TODAY }: { monitoringAccount?: string; logger?: Logger; dataset?: Dataset; today?: string } = {}) {
+  const clock = { now: new Date(`${today}T12:00:30Z`) };
   const emulator = await startEmulator({ dataset, clock: () => clock.now, ...(monitoringAccount ? { monitoringAccount } : {}) });
   t.teardown(() => emulator.close());
   const { config } = loadConfig(['--live.enabled=true', '--aws.max-attempts=1', '--refresh.retry-base=10m', '--refresh.retry-max=10m', ...flags], {});
@@ -315,4 +316,39 @@ t.test("headroom: each called model's quota per scope beside the busiest recent 
   const warned = lines.filter((line) => line.includes("could not read Bedrock's quotas"));
   t.equal(warned.length, 1, 'one warning');
   t.match(JSON.parse(warned[0]!).msg, new RegExp(`^could not read Bedrock's quotas in ${region} with the exporter's own credentials, headroom keeps its last values: `));
+});
+
+t.test("what the bill has not priced yet: the AWS Price List's rate, said so; the bill's wherever it has one; none while the Price List fails", async (t) => {
+  // On the 1st the bill holds little settled history, and claude-opus-4.7 is called for the first time.
+  const today = '2026-12-01';
+  const dataset = generateDataset({ seed: 4, size: 'demo', today });
+  const { logger, lines } = capturingLogger('info');
+  const { emulator, collector, samples } = await setup(t, ['--live.regions=us-east-1'], { dataset, today, logger });
+  t.ok(await collector.refresh());
+  t.ok(await collector.refresh(), 'the bill read, its rates known');
+  const read = await samples();
+  const prices = read.filter((sample) => sample.name === 'bedrock_unit_price_usd');
+  const listed = prices.filter((sample) => sample.labels.source === 'price_list');
+  const keyOf = (labels: Record<string, string>) => ['region', 'model', 'direction', 'route', 'tier'].map((label) => labels[label]).join('|');
+  t.ok(listed.some((sample) => sample.labels.model === 'claude-opus-4.7'), 'the new model is priced from the list');
+  const billed = new Set(prices.filter((sample) => sample.labels.source === 'bill').map((sample) => keyOf(sample.labels)));
+  t.ok(listed.every((sample) => !billed.has(keyOf(sample.labels))), "the bill's own rate wins wherever it has one (on the 20th it has one for all: the test above)");
+  for (const sample of listed) {
+    const list = CATALOGUE.filter(({ truth, regions }) => [truth.model, truth.direction, truth.route, truth.tier].join('|') === [sample.labels.model, sample.labels.direction, sample.labels.route, sample.labels.tier].join('|') && regions.includes('USE1'));
+    t.ok(list.some((entry) => Math.abs(sample.value - entry.price / entry.truth.tokensPerUnit) < 1e-15), `${keyOf(sample.labels)}: the list price of its usage type, per token`);
+  }
+  const opus = read.filter((sample) => sample.labels.model === 'claude-opus-4.7' && sample.labels.region === 'us-east-1');
+  const input = (name: string) => opus.filter((sample) => sample.name === name && sample.labels.direction === 'input' && sample.labels.route === 'regional').reduce((sum, sample) => sum + sample.value, 0);
+  const price = listed.find((sample) => sample.labels.model === 'claude-opus-4.7' && sample.labels.direction === 'input' && sample.labels.route === 'regional')!.value;
+  t.ok(input('bedrock_live_tokens_total') > 0);
+  t.ok(Math.abs(input('bedrock_live_estimated_cost_usd_total') - input('bedrock_live_tokens_total') * price) < 1e-9, 'its tokens priced at the list price');
+  t.equal(emulator.stats().requests.GetProducts, 2, 'one request per service code');
+
+  const fresh = await setup(t, ['--live.regions=us-east-1'], { dataset, today, logger });
+  fresh.emulator.faults.add({ fault: 'http_500', operation: 'GetProducts' });
+  t.ok(await fresh.collector.refresh());
+  t.ok(await fresh.collector.refresh(), 'the Price List failing: the live plane goes on');
+  const unpriced = (await fresh.samples()).filter((sample) => sample.name === 'bedrock_live_estimated_cost_usd_total' && sample.labels.model === 'claude-opus-4.7');
+  t.same(unpriced, [], 'the model has no estimated cost meanwhile');
+  t.equal(lines.filter((line) => line.includes('could not read the AWS Price List for us-east-1')).length, 1, 'one warning');
 });

@@ -19,17 +19,17 @@ const policy = JSON.parse(readFileSync(join(root, 'deploy/iam-policy.json'), 'ut
 t.test('the policy parses and allows only read actions, on "*", and assuming the live plane\'s roles', async (t) => {
   t.equal(policy.Version, '2012-10-17');
   const actions = policy.Statement.flatMap((statement) => statement.Action);
-  t.same([...actions].sort(), ['bedrock:ListInferenceProfiles', 'ce:GetCostAndUsage', 'ce:GetCostCategories', 'ce:GetDimensionValues', 'ce:GetTags', 'cloudwatch:GetMetricData', 'servicequotas:ListServiceQuotas', 'sts:AssumeRole']);
+  t.same([...actions].sort(), ['bedrock:ListInferenceProfiles', 'ce:GetCostAndUsage', 'ce:GetCostCategories', 'ce:GetDimensionValues', 'ce:GetTags', 'cloudwatch:GetMetricData', 'pricing:GetProducts', 'servicequotas:ListServiceQuotas', 'sts:AssumeRole']);
   for (const statement of policy.Statement) {
     t.equal(statement.Effect, 'Allow');
     t.notOk(JSON.stringify(statement.Action).includes('*'), 'no wildcard actions');
     if (JSON.stringify(statement.Action).includes('sts:')) t.equal(statement.Resource, 'arn:aws:iam::*:role/bedrock-usage-exporter-live', 'only the roles named for it');
-    else t.equal(statement.Resource, '*', 'Cost Explorer, GetMetricData, ListInferenceProfiles and ListServiceQuotas have no resource-level permissions');
+    else t.equal(statement.Resource, '*', 'Cost Explorer, GetMetricData, ListInferenceProfiles, ListServiceQuotas and GetProducts have no resource-level permissions');
   }
 });
 
 // The SDK package of each API the exporter calls, and the IAM prefix of its actions.
-const PREFIXES: Record<string, string> = { '@aws-sdk/client-cost-explorer': 'ce', '@aws-sdk/client-cloudwatch': 'cloudwatch', '@aws-sdk/client-bedrock': 'bedrock', '@aws-sdk/client-sts': 'sts', '@aws-sdk/client-service-quotas': 'servicequotas' };
+const PREFIXES: Record<string, string> = { '@aws-sdk/client-cost-explorer': 'ce', '@aws-sdk/client-cloudwatch': 'cloudwatch', '@aws-sdk/client-bedrock': 'bedrock', '@aws-sdk/client-sts': 'sts', '@aws-sdk/client-service-quotas': 'servicequotas', '@aws-sdk/client-pricing': 'pricing' };
 
 t.test('every AWS command the exporter sends is in the policy, and no more', async (t) => {
   // The emulator plays AWS in tests; it sends nothing to AWS.

@@ -92,6 +92,8 @@ export interface LiveSourceOptions {
   rereadMs: number;
   /** The bill's own price of a token, by rateKey, as of `now`. */
   rates: (now: Date) => ReadonlyMap<string, BillRate>;
+  /** The AWS Price List's price of a token in a region, by rateKey: for what the bill has not priced yet. */
+  listRates: (region: string, now: Date, signal: AbortSignal) => Promise<ReadonlyMap<string, BillRate>>;
   /** The bill's latest settled day, and its tokens for what CloudWatch counts, by reconcileKey. */
   settled: { day: () => Day | undefined; billed: () => ReadonlyMap<string, BilledTokens> };
   logger: Logger;
@@ -118,6 +120,7 @@ export class LiveSource implements Source {
   readonly #quotas = new Map<string, { region: string; quotas: readonly TokenQuota[] }>();
   #warned = false;
   #quotasWarned = false;
+  #pricesWarned = false;
 
   constructor(options: LiveSourceOptions) {
     this.#options = options;
@@ -138,7 +141,31 @@ export class LiveSource implements Source {
     await this.#resolveProfiles(now, signal);
     await this.#readQuotas(ready, regions, now, signal);
     const modelOf = (region: string, modelId: string) => this.#modelOf(region, modelId);
-    return { families: [...familiesOf(minutes, this.#options.rates(now), modelOf), ...this.#headroom(modelOf), ...this.#reconciliation(modelOf)] };
+    const billed = this.#options.rates(now);
+    const families = familiesOf(minutes, { billed, listed: await this.#listed(billed, modelOf, now, signal) }, modelOf);
+    return { families: [...families, ...this.#headroom(modelOf), ...this.#reconciliation(modelOf)] };
+  }
+
+  /** The Price List's rates in the regions where a live series has no bill rate yet; a failure leaves those unpriced and warns once until it succeeds. */
+  async #listed(billed: ReadonlyMap<string, BillRate>, modelOf: (region: string, modelId: string) => InvokedModel | undefined, now: Date, signal: AbortSignal): Promise<ReadonlyMap<string, BillRate>> {
+    const regions = new Set<string>();
+    for (const series of this.#minutes.series()) {
+      const { region, metric, modelId } = seriesParts(series);
+      const direction = RUNTIME_TOKENS[metric] ?? MANTLE_TOKENS[metric];
+      const model = modelOf(region, modelId);
+      if (direction !== undefined && model !== undefined && !billed.has(rateKey(region, model.model, direction, model.route, model.tier))) regions.add(region);
+    }
+    const listed = new Map<string, BillRate>();
+    for (const region of regions) {
+      try {
+        for (const [key, rate] of await this.#options.listRates(region, now, signal)) listed.set(key, rate);
+        this.#pricesWarned = false;
+      } catch (error) {
+        if (!this.#pricesWarned) this.#options.logger.warn({ err: error }, `could not read the AWS Price List for ${region}, models the bill has not priced yet have no estimated cost: ${oneLine(error)}`);
+        this.#pricesWarned = true;
+      }
+    }
+    return listed;
   }
 
   /** Each reader's quotas in each region (Service Quotas lists them for an hour); a failure keeps the last ones and warns once until all are read again. */
@@ -292,13 +319,20 @@ async function eachRegion(readers: readonly LiveReader[], regions: readonly stri
 
 const failureKey = (reader: LiveReader, region: string | undefined): string => `${reader.who}${SEPARATOR}${region ?? ''}`;
 
-function familiesOf(minutes: MinuteCounts, rates: ReadonlyMap<string, BillRate>, modelOf: (region: string, modelId: string) => InvokedModel | undefined): Family[] {
+/** A token's price: the bill's own where it has one, else the Price List's. */
+interface Prices {
+  billed: ReadonlyMap<string, BillRate>;
+  listed: ReadonlyMap<string, BillRate>;
+}
+
+function familiesOf(minutes: MinuteCounts, { billed, listed }: Prices, modelOf: (region: string, modelId: string) => InvokedModel | undefined): Family[] {
   const tokens = family('bedrock_live_tokens_total', 'Tokens Bedrock counted since 00:00 UTC today (CloudWatch, per minute; resets at midnight UTC), by direction.', 'counter');
-  const cost = family('bedrock_live_estimated_cost_usd_total', "The live tokens since 00:00 UTC today priced at the bill's own rate for their region, model, direction, route and tier over the last settled days (resets at midnight UTC).", 'counter');
-  const prices = family('bedrock_unit_price_usd', "The price of one token: what the bill charged over the last settled days divided by its tokens (source=\"bill\").");
+  const cost = family('bedrock_live_estimated_cost_usd_total', "The live tokens since 00:00 UTC today priced at the bill's own rate for their region, model, direction, route and tier over the last settled days, or the AWS Price List's where the bill has none yet (resets at midnight UTC).", 'counter');
+  const prices = family('bedrock_unit_price_usd', "The price of one token: what the bill charged over the last settled days divided by its tokens (source=\"bill\"), or the AWS Price List's where the bill has not priced a live series yet (source=\"price_list\").");
   const invocations = family('bedrock_live_invocations_total', 'Model invocations since 00:00 UTC today (CloudWatch; resets at midnight UTC).', 'counter');
   const throttles = family('bedrock_live_throttles_total', 'Invocations throttled since 00:00 UTC today (CloudWatch; resets at midnight UTC).', 'counter');
   const errors = family('bedrock_live_errors_total', 'Invocations that failed since 00:00 UTC today, by type: client or server (CloudWatch; resets at midnight UTC).', 'counter');
+  const listedUsed = new Map<string, BillRate>();
   const through = family('bedrock_live_data_timestamp_seconds', 'End of the latest minute CloudWatch has published and the exporter read, by region.');
   for (const [series, total] of minutes.totals()) {
     const { region, account, metric, modelId } = seriesParts(series);
@@ -308,16 +342,20 @@ function familiesOf(minutes: MinuteCounts, rates: ReadonlyMap<string, BillRate>,
     if (direction !== undefined) {
       const labels = renderLabels([...who, ['direction', direction], ['route', model.route]]);
       addTo(tokens, labels, total);
-      const rate = rates.get(rateKey(region, model.model, direction, model.route, model.tier));
+      const key = rateKey(region, model.model, direction, model.route, model.tier);
+      const rate = billed.get(key) ?? listed.get(key);
       if (rate !== undefined) addTo(cost, labels, total * rate.usdPerToken);
+      if (rate !== undefined && !billed.has(key)) listedUsed.set(key, rate);
     }
     else if (INVOCATIONS.has(metric)) addTo(invocations, renderLabels(who), total);
     else if (THROTTLES.has(metric)) addTo(throttles, renderLabels(who), total);
     else if (ERRORS[metric] !== undefined) addTo(errors, renderLabels([...who, ['type', ERRORS[metric]!]]), total);
   }
   for (const [region, atMs] of minutes.through()) set(through, [['region', region]], atMs / 1000);
-  for (const { region, model, provider, direction, route, tier, usdPerToken } of rates.values()) {
-    set(prices, [['region', region], ['model', model], ['provider', provider], ['direction', direction], ['route', route], ['tier', tier], ['source', 'bill']], usdPerToken);
+  for (const [source, rates] of [['bill', billed.values()], ['price_list', listedUsed.values()]] as const) {
+    for (const { region, model, provider, direction, route, tier, usdPerToken } of rates) {
+      set(prices, [['region', region], ['model', model], ['provider', provider], ['direction', direction], ['route', route], ['tier', tier], ['source', source]], usdPerToken);
+    }
   }
   return [tokens, cost, invocations, throttles, errors, through, prices];
 }
