@@ -1,6 +1,7 @@
-// `npm run bench`: scrapes, Cost Explorer requests, then who spends at scale; tables on stdout, progress on stderr.
+// `npm run bench`: scrapes, Cost Explorer requests, who spends at scale, then the live plane's CloudWatch cost; tables on stdout, progress on stderr.
 import { cpus, loadavg } from 'node:os';
 import { runAllocationBench } from './allocation.js';
+import { runLiveSpendBench } from './live-spend.js';
 import { runRequestsBench } from './requests.js';
 import { runScrapeBench } from './scrape.js';
 import { progress } from './stats.js';
@@ -12,5 +13,6 @@ const machine = `${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'},
 const scrapes = await runScrapeBench();
 const requests = await runRequestsBench();
 const allocation = await runAllocationBench();
-console.log([machine, '', scrapes, '', requests, '', allocation, '', `load average after: ${load()}; took ${((performance.now() - started) / 60_000).toFixed(1)} min`].join('\n'));
+const liveSpend = await runLiveSpendBench();
+console.log([machine, '', scrapes, '', requests, '', allocation, '', liveSpend, '', `load average after: ${load()}; took ${((performance.now() - started) / 60_000).toFixed(1)} min`].join('\n'));
 progress('done');
