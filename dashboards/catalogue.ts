@@ -2,6 +2,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { accountsDashboard } from './accounts.js';
 import { chargebackDashboard } from './chargeback.js';
 import { exporterDashboard } from './exporter.js';
+import { liveDashboard } from './live.js';
 import { modelsDashboard } from './models.js';
 import { overviewDashboard } from './overview.js';
 
@@ -11,5 +12,6 @@ export const CATALOGUE: ReadonlyArray<{ file: string; build: () => Dashboard }> 
   { file: 'bedrock-models.json', build: modelsDashboard },
   { file: 'bedrock-accounts.json', build: accountsDashboard },
   { file: 'bedrock-chargeback.json', build: chargebackDashboard },
+  { file: 'bedrock-live.json', build: liveDashboard },
   { file: 'bedrock-exporter.json', build: exporterDashboard },
 ];

@@ -2,6 +2,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { dashboard } from './layout.js';
 import { barGauge, pieChart, stat, THRESHOLD_LINE, thresholds, timeSeries, valueText } from './panels.js';
 import { DAILY, MODEL_ONLY, MONTH_TO_DATE, ORG_WIDE, SETTLED, THRESHOLDS, usageText } from './text.js';
+import { LIVE, todaySoFar } from './live.js';
 import { datasourceVariable, usage, usageVariables } from './variables.js';
 
 export const OVERVIEW_UID = 'bedrock-overview';
@@ -9,6 +10,22 @@ export const OVERVIEW_UID = 'bedrock-overview';
 const costPerMillionTokens =
   `sort_desc(sum by (model) (${usage('bedrock_cost_usd_month_to_date', 'kind="tokens"')})` +
   ` / (sum by (model) (${usage('bedrock_tokens_month_to_date')}) > 0) * 1e6)`;
+
+// Beside the billed figures: what today looks like before the bill shows it (the Bedrock live dashboard).
+const today = [
+  stat(
+    { title: 'Estimated spend today so far', description: `Since 00:00 UTC, beside the billed month to date above. ${LIVE}`, unit: 'currencyUSD', span: 8, height: 4 },
+    [{ expr: todaySoFar.spend }],
+  ),
+  stat(
+    { title: 'Tokens today so far', description: `Tokens of every direction since 00:00 UTC. ${LIVE}`, unit: 'short', span: 8, height: 4 },
+    [{ expr: todaySoFar.tokens }],
+  ),
+  stat(
+    { title: 'Estimated spend per hour, last 15 minutes', description: `What Bedrock is spending now, per hour. ${LIVE}`, unit: 'currencyUSD', span: 8, height: 4 },
+    [{ expr: todaySoFar.spendPerHour }],
+  ),
+];
 
 const monthToDate = [
   stat(
@@ -258,6 +275,7 @@ export function overviewDashboard(): Dashboard {
     variables: [datasourceVariable(), ...usageVariables()],
     rows: [
       { title: 'Month to date', panels: monthToDate },
+      { title: 'Today so far (estimated, live)', panels: today },
       { title: 'Budget and growth', panels: budgetAndGrowth },
       { title: 'Models', panels: models },
     ],

@@ -80,6 +80,9 @@ const selector = (metric: string, matchers: string, extra: string): string =>
  */
 export const usage = (metric: string, extra = ''): string => `max without (instance) (${selector(metric, USAGE_MATCHERS, extra)})`;
 
+/** The per-second rate of a usage counter over `range`, narrowed as `usage` narrows, one value per series across replicas. */
+export const usageRate = (metric: string, range: string): string => `max without (instance) (rate(${selector(metric, USAGE_MATCHERS, '')}[${range}]))`;
+
 const ALLOCATION_MATCHERS = 'allocation_key=~"$allocation_key", allocation_value=~"$allocation_value"';
 
 /** An allocation series narrowed by the key and values chosen, one value per series across replicas. */

@@ -36,6 +36,8 @@ t.test('demo: emulator and exporter in one process, metrics ready, clean stop', 
   const cost = samples.filter((s) => s.name === 'bedrock_cost_usd_month_to_date');
   t.ok(cost.length > 20, `month-to-date cost series: ${cost.length}`);
   t.ok(new Set(samples.filter((s) => s.name === 'bedrock_tokens_month_to_date').map((s) => s.labels.model)).size >= 5, 'several models');
+  t.ok(samples.some((s) => s.name === 'bedrock_live_tokens_total' && s.value > 0), 'and the live plane: tokens since midnight from CloudWatch');
+  t.match(stderr, /The live plane reads the emulator's CloudWatch minutes too/);
   const landing = await (await fetch(`${base}/`)).text();
   const charted = new Set([...landing.matchAll(/<title>([^:<]+): /g)].map((m) => m[1]));
   t.ok(charted.size >= 30, `the chart holds 30 days, whatever today's date: ${charted.size} days`);
@@ -68,13 +70,14 @@ t.test('emulator command: serves until stopped', async (t) => {
 t.test('demo: loopback by default, and a URL a person can open for every interface', async (t) => {
   const banner = async (args: string[]) => {
     const result = await runCli(['demo', ...args, '--log.level=error'], { until: /Press Ctrl\+C to stop/ });
-    return { code: result.code, landing: /landing page\s+(\S+)/.exec(result.stderr)?.[1] };
+    return { code: result.code, landing: /landing page\s+(\S+)/.exec(result.stderr)?.[1], live: result.stderr.includes('The live plane reads') };
   };
   const own = await banner([]);
   // Another process may hold 9180 on this machine; then the demo says so (exit 3) and there is nothing to see.
   if (own.code === EXIT_CODES.listen) t.comment('port 9180 is taken here');
-  else t.same(own, { code: 0, landing: 'http://127.0.0.1:9180/' }, 'not on every interface unless asked');
-  const everywhere = await banner(['--web.listen-address=:0']);
+  else t.same(own, { code: 0, landing: 'http://127.0.0.1:9180/', live: true }, 'not on every interface unless asked');
+  const everywhere = await banner(['--web.listen-address=:0', '--live.enabled=false']);
   t.equal(everywhere.code, 0);
   t.match(everywhere.landing, /^http:\/\/localhost:\d+\/$/, 'localhost, not 0.0.0.0');
+  t.notOk(everywhere.live, 'the bill alone when asked');
 });

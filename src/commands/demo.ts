@@ -29,10 +29,11 @@ export async function runDemo(config: Config, seed = 42): Promise<void> {
   process.stderr.write(
     [
       '',
-      'bedrock-usage-exporter demo: a made-up organization served by the built-in Cost Explorer emulator.',
+      'bedrock-usage-exporter demo: a made-up organization served by the built-in emulator of Cost Explorer and CloudWatch.',
       `  landing page   ${url}/`,
       `  metrics        ${metricsUrl}`,
       `  emulator       ${emulator.url} (stats at ${emulator.url}/__emulator/stats)`,
+      ...(config.live.enabled ? ["The live plane reads the emulator's CloudWatch minutes too: bedrock_live_* series, today so far (--live.enabled=false to leave it out)."] : []),
       `The usage type ${MADE_UP_USAGE_TYPE} is made up on purpose: the exporter warns that it does not know it,`,
       'as it would for a usage type AWS adds tomorrow, and keeps its cost under kind="unknown". Nothing to report.',
       'Press Ctrl+C to stop.',

@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Pacer } from '../pacer.js';
 import type { Contribution } from '../sources/source.js';
-import type { Breakdown, Summary } from '../sources/summary.js';
+import type { Breakdown, LiveToday, Summary } from '../sources/summary.js';
 import { renderSlices } from '../metrics/exposition.js';
 
 const gzipAsync = promisify(gzip);
@@ -14,6 +14,7 @@ export interface Snapshot {
   body: Buffer;
   gzipped: Buffer;
   summary: Summary | undefined;
+  today: LiveToday | undefined;
   breakdowns: Breakdown[];
   /** Distinct `service|usage type` pairs that no grammar recognised. */
   unrecognized: Set<string>;
@@ -52,6 +53,7 @@ export async function buildSnapshot(parts: readonly RenderedContribution[]): Pro
     body,
     gzipped: await gzipAsync(body),
     summary: contributions.find((contribution) => contribution.summary)?.summary,
+    today: contributions.find((contribution) => contribution.today)?.today,
     breakdowns: contributions.flatMap((contribution) => contribution.breakdowns ?? []),
     unrecognized: new Set(contributions.flatMap((contribution) => [...(contribution.unrecognized ?? [])])),
     series: parts.reduce((count, part) => count + part.series, 0),

@@ -1,7 +1,7 @@
 import type { Family } from '../metrics/series.js';
 import type { Pacer } from '../pacer.js';
 import type { Day, DayRange } from '../time.js';
-import type { Breakdown, Summary } from './summary.js';
+import type { Breakdown, LiveToday, Summary } from './summary.js';
 
 // A source is one way of reading Bedrock usage, on its own schedule: a refresh returns everything it
 // contributes, and what it must remember between refreshes (a ledger of settled days, a window of
@@ -26,6 +26,8 @@ export interface Contribution {
   unrecognized?: ReadonlySet<string>;
   /** What the landing page shows; from the source that sees the whole bill. */
   summary?: Summary;
+  /** Today so far from the live plane, for the landing page. */
+  today?: LiveToday;
   /** More tables for the landing page: spend by team, say. */
   breakdowns?: readonly Breakdown[];
   /** The Bedrock services it read, for the landing page. */

@@ -28,6 +28,14 @@ export interface Summary {
   estimated: { daily: boolean; monthToDate: boolean };
 }
 
+/** Today so far as the live plane counts it (CloudWatch, priced at the bill's rates): an estimate until the bill shows the day. */
+export interface LiveToday {
+  cost: number;
+  tokens: number;
+  /** The end of the latest minute read, in any region (ms). */
+  throughMs: number;
+}
+
 /** A table of this month's spend and tokens by the values of one key: a team tag, a cost category. */
 export interface Breakdown {
   /** What the values are values of, as a person reads it: `tag team`, `cost category business-unit`. */

@@ -1,6 +1,6 @@
 import type { CollectorStatus as RefreshStatus } from '../pipeline/collector.js';
 import type { Snapshot } from '../pipeline/snapshot.js';
-import type { Breakdown, Summary, Totals } from '../sources/summary.js';
+import type { Breakdown, LiveToday, Summary, Totals } from '../sources/summary.js';
 import { monthStart } from '../time.js';
 import { chartLegend, dailyTokenSeries, PALETTE, stackedBarChart } from './chart.js';
 import { compact, count, escapeHtml, longDay, modelName, regionName, share, shortDay, usd, utcTime } from './format.js';
@@ -48,7 +48,7 @@ function estimatedNotice(summary: Summary): string {
   return `<p class="notice" role="note"><strong>Estimated.</strong> Cost Explorer still marks ${escapeHtml(windows.join(' and '))} as estimated: these figures are revised, usually upward, as late billing records arrive.</p>`;
 }
 
-function cards(summary: Summary): string {
+function cards(summary: Summary, today: LiveToday | undefined): string {
   const { monthToDate, daily, dataDay, estimated } = summary;
   const card = (label: string, value: string, note: string): string =>
     `<div class="card"><dt>${escapeHtml(label)}</dt><dd class="value">${escapeHtml(value)}</dd><dd>${escapeHtml(note)}</dd></div>`;
@@ -59,6 +59,16 @@ ${card('Tokens, month to date', compact(monthToDate.tokens), `${count(monthToDat
 ${card(`Spend on ${shortDay(dataDay)}`, usd(daily.cost), `last complete UTC day${estimatedMark(estimated.daily)}`)}
 ${card(`Tokens on ${shortDay(dataDay)}`, compact(daily.tokens), `${count(daily.tokens)} tokens`)}
 ${card('Cost per 1M tokens', perMillion(monthToDate), 'month to date, token spend only')}
+</dl>${today === undefined ? '' : liveCards(today, card)}`;
+}
+
+/** Beside the billed figures, today before the bill shows it: the live plane's estimate. */
+function liveCards(today: LiveToday, card: (label: string, value: string, note: string) => string): string {
+  const through = `estimated from CloudWatch through ${new Date(today.throughMs).toISOString().slice(11, 16)} UTC`;
+  return `
+<dl class="cards live">
+${card('Spend today so far', usd(today.cost), through)}
+${card('Tokens today so far', compact(today.tokens), `${count(today.tokens)} tokens since 00:00 UTC`)}
 </dl>`;
 }
 
@@ -111,9 +121,9 @@ ${stackedBarChart(chart, { id: 'daily-tokens', title: `Daily tokens by model, ${
 </section>`;
 }
 
-function overview(summary: Summary): string {
+function overview(summary: Summary, today: LiveToday | undefined): string {
   return `${estimatedNotice(summary)}
-${cards(summary)}
+${cards(summary, today)}
 ${dailyChart(summary)}
 <section class="panel">${breakdown({ id: 'by-model', caption: 'By model, month to date', noun: 'Model', plural: 'models', name: modelName, blankMeans: 'Bedrock charges that name no model, such as guardrails, AgentCore or Data Automation', totals: summary.byModel, all: summary.monthToDate })}</section>
 <section class="panel">${breakdown({ id: 'by-region', caption: 'By region, month to date', noun: 'Region', plural: 'regions', name: regionName, blankMeans: 'Bedrock charges that name no region', totals: summary.byRegion, all: summary.monthToDate })}</section>${byAccount(summary)}`;
@@ -145,7 +155,7 @@ const overviews = new WeakMap<Snapshot, string>();
 function cachedOverview(snapshot: Snapshot, summary: Summary): string {
   let html = overviews.get(snapshot);
   if (html === undefined) {
-    html = overview(summary) + snapshot.breakdowns.map(byValue).join('');
+    html = overview(summary, snapshot.today) + snapshot.breakdowns.map(byValue).join('');
     overviews.set(snapshot, html);
   }
   return html;
@@ -169,6 +179,7 @@ a { color: #0969da; }
 .state.bad { background: #ffebe9; color: #a40e26; }
 .notice { background: #fff8c5; border: 1px solid #e7d98a; border-radius: 6px; padding: .6rem .9rem; margin: 0 0 1rem; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(150px, 100%), 1fr)); gap: .8rem; margin: 0 0 1rem; }
+.cards.live { grid-template-columns: repeat(auto-fill, minmax(min(150px, 100%), 1fr)); }
 .card, .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; }
 .card { padding: .7rem .9rem; }
 .card dt { color: var(--muted); font-size: .85rem; }

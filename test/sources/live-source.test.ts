@@ -36,3 +36,10 @@ t.test('a profile Bedrock does not know, or names no model for, keeps its series
   await refresh();
   t.same(asked, [PROFILE, PROFILE, PROFILE], 'asked each poll until named, then never again');
 });
+
+t.test('nothing published yet: no series, and no today for the landing page', async (t) => {
+  const source = sourceOver({ read: async () => [] }, { resolve: async () => undefined });
+  const contribution = await source.refresh({ now: NOW, signal: new AbortController().signal, pacer: new Pacer() });
+  t.equal(contribution.today, undefined);
+  t.equal(contribution.families.find((f) => f.name === 'bedrock_live_tokens_total')?.series.size, 0);
+});

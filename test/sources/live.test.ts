@@ -70,6 +70,10 @@ t.test('tokens since midnight, in every region on the bill, each minute once wit
   t.same(sumBy(await samples(), 'bedrock_live_tokens_total', ['region', 'direction']), await cloudWatchTokens(t, emulator.url, regions, clock.now), 'twenty minutes on: the revised minutes count once, with their final values');
   const through = sumBy(await samples(), 'bedrock_live_data_timestamp_seconds', ['region']);
   for (const region of regions) t.equal(through.get(region), Date.parse(`${TODAY}T12:18:00Z`) / 1000, `${region}: through the last published minute`);
+  const today = collector.snapshot?.today;
+  t.equal(today?.tokens, sumBy(await samples(), 'bedrock_live_tokens_total', []).get(''), 'the landing page: today\'s tokens');
+  t.ok(Math.abs(today!.cost - sumBy(await samples(), 'bedrock_live_estimated_cost_usd_total', []).get('')!) < 1e-6, 'and their estimated cost');
+  t.equal(today?.throughMs, Date.parse(`${TODAY}T12:18:00Z`), 'through the latest minute read');
 });
 
 t.test('labels: the bill\'s model, provider and route; invocations, throttles and errors by model', async (t) => {

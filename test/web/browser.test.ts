@@ -46,7 +46,7 @@ function modelsWithTokens(summary: Summary): number {
 t.test('the overview in headless Chromium matches the snapshot', async (t) => {
   t.ok(existsSync(CHROMIUM), `Debian's chromium is installed at ${CHROMIUM}`);
   // As the demo runs it, so that the screenshot is the demo's page.
-  const stack = await startStack(t, { size: 'demo', flags: ['--collection.lookback-days=30', '--collection.allocation-tag=team'] });
+  const stack = await startStack(t, { size: 'demo', flags: ['--collection.lookback-days=30', '--collection.allocation-tag=team', '--live.enabled=true'] });
   t.ok(await stack.exporter.collector.refresh());
   const summary = stack.exporter.collector.snapshot!.summary!;
 
@@ -127,6 +127,7 @@ t.test('the overview in headless Chromium matches the snapshot', async (t) => {
   t.test('notices, status, and a clean load', async (t) => {
     t.equal(await page.locator('.notice').isVisible(), summary.estimated.monthToDate || summary.estimated.daily, 'the estimated notice follows the data');
     t.ok(await page.getByRole('heading', { name: 'Refresh status' }).isVisible());
+    t.ok(await page.getByText('Spend today so far').isVisible(), 'today so far, estimated by the live plane, beside the billed figures');
     t.match(await page.locator('header .state').textContent(), 'up to date');
     t.same(requests, [`${stack.url}/`], 'the page loads nothing else');
     t.same(problems, [], 'no console errors or failed requests');

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import type { Snapshot } from '../../src/pipeline/snapshot.js';
 import type { CollectorStatus as RefreshStatus } from '../../src/pipeline/collector.js';
-import type { Breakdown, Summary, Totals } from '../../src/sources/summary.js';
+import type { Breakdown, LiveToday, Summary, Totals } from '../../src/sources/summary.js';
 import { addDays, eachDay, type Day } from '../../src/time.js';
 import { chartLegend, dailyTokenSeries, niceTicks, OTHER_COLOR, PALETTE, stackedBarChart, type DailyChart } from '../../src/web/chart.js';
 import { compact, count, escapeHtml, longDay, modelName, regionName, share, shortDay, usd, utcTime } from '../../src/web/format.js';
@@ -24,9 +24,10 @@ const status = (overrides: Partial<RefreshStatus> = {}): RefreshStatus => ({
   ...overrides,
 });
 
-function snapshotOf(summary: Partial<Summary> = {}, breakdowns: Breakdown[] = []): Snapshot {
+function snapshotOf(summary: Partial<Summary> = {}, breakdowns: Breakdown[] = [], today?: LiveToday): Snapshot {
   return {
     breakdowns,
+    today,
     text: '',
     body: Buffer.alloc(0),
     gzipped: Buffer.alloc(0),
@@ -383,6 +384,10 @@ t.test('landingPage', async (t) => {
     t.match(notice({ daily: true, monthToDate: false }), /marks Nov 19 as estimated/);
     t.equal(notice({ daily: false, monthToDate: false }), undefined);
     t.notMatch(page(snapshotOf({ estimated: { daily: true, monthToDate: false } })), /credits included, estimated/);
+    t.notMatch(html, /today so far/, 'without the live plane, the billed figures only');
+    const live = page(snapshotOf({}, [], { cost: 1234.5, tokens: 56_700_000, throughMs: Date.parse(`${TODAY}T13:58:00Z`) }));
+    t.match(live, /<dt>Spend today so far<\/dt><dd class="value">\$1,234\.50<\/dd><dd>estimated from CloudWatch through 13:58 UTC<\/dd>/, 'beside the bill: today, estimated');
+    t.match(live, /<dt>Tokens today so far<\/dt><dd class="value">56\.7M<\/dd><dd>56,700,000 tokens since 00:00 UTC<\/dd>/);
   });
 
   t.test('the chart of daily tokens', async (t) => {

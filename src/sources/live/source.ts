@@ -5,6 +5,7 @@ import type { Logger } from '../../log.js';
 import type { LiveMetrics, MetricQuery } from '../../cloudwatch/client.js';
 import { addTo, family, renderLabels, set, type Family } from '../../metrics/series.js';
 import type { Contribution, RefreshContext, RefreshTiming, Source } from '../source.js';
+import type { LiveToday } from '../summary.js';
 import type { QuotaDirectory, TokenQuota } from '../../service-quotas/token-quotas.js';
 import { MinuteCounts } from './minutes.js';
 import { calledKey, quotaFamilies, type QuotaUsageSeries } from './quota-usage.js';
@@ -143,7 +144,8 @@ export class LiveSource implements Source {
     const modelOf = (region: string, modelId: string) => this.#modelOf(region, modelId);
     const billed = this.#options.rates(now);
     const families = familiesOf(minutes, { billed, listed: await this.#listed(billed, modelOf, now, signal) }, modelOf);
-    return { families: [...families, ...this.#headroom(modelOf), ...this.#reconciliation(modelOf)] };
+    const [tokens, cost] = families;
+    return { families: [...families, ...this.#headroom(modelOf), ...this.#reconciliation(modelOf)], today: todayOf(tokens!, cost!, minutes) };
   }
 
   /** The Price List's rates in the regions where a live series has no bill rate yet; a failure leaves those unpriced and warns once until it succeeds. */
@@ -300,6 +302,14 @@ export class LiveSource implements Source {
       }
     }
   }
+}
+
+/** Today so far for the landing page: the estimated cost and the tokens, through the latest minute read. */
+function todayOf(tokens: Family, cost: Family, minutes: MinuteCounts): LiveToday | undefined {
+  const through = Math.max(...minutes.through().values());
+  if (!Number.isFinite(through)) return undefined;
+  const total = (family: Family): number => [...family.series.values()].reduce((sum, value) => sum + value, 0);
+  return { cost: total(cost), tokens: total(tokens), throughMs: through };
 }
 
 /** Reads every region with every reader, one after another; returns the reads that failed. */
