@@ -4,20 +4,21 @@ import t from 'tap';
 import type { ProfileDirectory } from '../../src/bedrock/profiles.js';
 import type { LiveMetrics } from '../../src/cloudwatch/client.js';
 import { Pacer } from '../../src/pacer.js';
+import { rateKey, type BillRate } from '../../src/sources/live/rates.js';
 import { LiveSource } from '../../src/sources/live/source.js';
 import { silentLogger } from '../helpers/stack.js';
 
 const NOW = new Date('2026-11-20T12:00:30Z');
 const PROFILE = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6';
 
-/** A live source over one reader of `metrics` and `profiles`, in us-east-1, without a bill. */
-const sourceOver = (metrics: LiveMetrics, profiles: ProfileDirectory): LiveSource =>
+/** A live source over one reader of `metrics` and `profiles`, in us-east-1, with the bill's `rates` (none by default). */
+const sourceOver = (metrics: LiveMetrics, profiles: ProfileDirectory, rates: ReadonlyMap<string, BillRate> = new Map()): LiveSource =>
   new LiveSource({
     readers: [{ who: 'test', metrics, profiles, quotas: { tokenQuotas: async () => [] } }],
     regions: async () => ['us-east-1'],
     timing: { intervalMs: 60_000, jitter: 0, retryBaseMs: 1_000, retryMaxMs: 60_000, timeoutMs: 10_000 },
     rereadMs: 600_000,
-    rates: () => new Map(),
+    rates: () => rates,
     listRates: async () => new Map(),
     settled: { day: () => undefined, billed: () => new Map() },
     logger: silentLogger(),
@@ -42,4 +43,20 @@ t.test('nothing published yet: no series, and no today for the landing page', as
   const contribution = await source.refresh({ now: NOW, signal: new AbortController().signal, pacer: new Pacer() });
   t.equal(contribution.today, undefined);
   t.equal(contribution.families.find((f) => f.name === 'bedrock_live_tokens_total')?.series.size, 0);
+});
+
+t.test("a mantle series names no route: the bill's rate of the model's other route prices it; a runtime series' route is its own", async (t) => {
+  const at = NOW.getTime() - 180_000;
+  const metrics: LiveMetrics = {
+    read: async () => [
+      { label: '123456789012|TotalInputTokens|anthropic.claude-opus-4-8', points: [[at, 1000]] },
+      { label: '123456789012|InputTokenCount|anthropic.claude-opus-4-8', points: [[at, 10]] },
+    ],
+  };
+  const global: BillRate = { region: 'us-east-1', model: 'claude-opus-4.8', provider: 'anthropic', direction: 'input', route: 'global', tier: 'standard', usdPerToken: 0.000005 };
+  const source = sourceOver(metrics, { resolve: async () => undefined }, new Map([[rateKey('us-east-1', 'claude-opus-4.8', 'input', 'global', 'standard'), global]]));
+  const { families } = await source.refresh({ now: NOW, signal: new AbortController().signal, pacer: new Pacer() });
+  const cost = families.find((f) => f.name === 'bedrock_live_estimated_cost_usd_total')!;
+  t.same([...cost.series], [['{account="123456789012",region="us-east-1",model="claude-opus-4.8",provider="anthropic",direction="input",route="regional"}', 1000 * 0.000005]], "the mantle tokens at the bill's global rate; the runtime's regional tokens have none");
+  t.same([...families.find((f) => f.name === 'bedrock_live_tokens_total')!.series.values()], [1010], 'both counted');
 });

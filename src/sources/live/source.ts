@@ -30,6 +30,7 @@ const THROTTLES = new Set(['InvocationThrottles']);
 const ERRORS: Readonly<Record<string, string>> = { InvocationClientErrors: 'client', InvocationServerErrors: 'server', InferenceClientErrors: 'client' };
 
 const QUOTA_USAGE = 'EstimatedTPMQuotaUsage';
+const ROUTES = ['regional', 'global'] as const;
 
 const RUNTIME_METRICS = [...Object.keys(RUNTIME_TOKENS), 'Invocations', 'InvocationThrottles', 'InvocationClientErrors', 'InvocationServerErrors', QUOTA_USAGE];
 const MANTLE_METRICS = [...Object.keys(MANTLE_TOKENS), 'Inferences', 'InferenceClientErrors'];
@@ -155,7 +156,7 @@ export class LiveSource implements Source {
       const { region, metric, modelId } = seriesParts(series);
       const direction = RUNTIME_TOKENS[metric] ?? MANTLE_TOKENS[metric];
       const model = modelOf(region, modelId);
-      if (direction !== undefined && model !== undefined && !billed.has(rateKey(region, model.model, direction, model.route, model.tier))) regions.add(region);
+      if (direction !== undefined && model !== undefined && billRate(billed, region, model, metric, direction) === undefined) regions.add(region);
     }
     const listed = new Map<string, BillRate>();
     for (const region of regions) {
@@ -329,6 +330,17 @@ async function eachRegion(readers: readonly LiveReader[], regions: readonly stri
 
 const failureKey = (reader: LiveReader, region: string | undefined): string => `${reader.who}${SEPARATOR}${region ?? ''}`;
 
+/**
+ * The bill's price of a series' token. The mantle endpoint's metrics name the model but not its route
+ * (a global call is billed under a usage type of its own), so a mantle series takes the bill's rate
+ * for either route when its own has none.
+ */
+function billRate(billed: ReadonlyMap<string, BillRate>, region: string, model: Pick<InvokedModel, 'model' | 'route' | 'tier'>, metric: string, direction: string): BillRate | undefined {
+  const exact = billed.get(rateKey(region, model.model, direction, model.route, model.tier));
+  if (exact !== undefined || MANTLE_TOKENS[metric] === undefined) return exact;
+  return ROUTES.map((route) => billed.get(rateKey(region, model.model, direction, route, model.tier))).find((rate) => rate !== undefined);
+}
+
 /** A token's price: the bill's own where it has one, else the Price List's. */
 interface Prices {
   billed: ReadonlyMap<string, BillRate>;
@@ -353,9 +365,10 @@ function familiesOf(minutes: MinuteCounts, { billed, listed }: Prices, modelOf: 
       const labels = renderLabels([...who, ['direction', direction], ['route', model.route]]);
       addTo(tokens, labels, total);
       const key = rateKey(region, model.model, direction, model.route, model.tier);
-      const rate = billed.get(key) ?? listed.get(key);
+      const billedRate = billRate(billed, region, model, metric, direction);
+      const rate = billedRate ?? listed.get(key);
       if (rate !== undefined) addTo(cost, labels, total * rate.usdPerToken);
-      if (rate !== undefined && !billed.has(key)) listedUsed.set(key, rate);
+      if (rate !== undefined && billedRate === undefined) listedUsed.set(key, rate);
     }
     else if (INVOCATIONS.has(metric)) addTo(invocations, renderLabels(who), total);
     else if (THROTTLES.has(metric)) addTo(throttles, renderLabels(who), total);
