@@ -8,6 +8,7 @@ import { generateDataset } from '../src/emulator/dataset.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { GET_METRIC_DATA_PRICE_USD_PER_METRIC } from '../src/cloudwatch/client.js';
 import { HealthMetrics } from '../src/metrics/health.js';
+import { parseLabels } from '../src/metrics/series.js';
 import { VERSION } from '../src/version.js';
 import { configFrom, silentLogger } from './stack.js';
 import { progress } from './stats.js';
@@ -18,22 +19,9 @@ const POLL_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 const DAYS_A_MONTH = 30;
 
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-function samplesOf(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (match === null) continue;
-    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, name, value]) => [name!, value!]));
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
-  }
-  return samples;
-}
+/** The label sets of a family's series in exposition text. */
+const labelSetsOf = (text: string, name: string): Array<Record<string, string>> =>
+  text.split('\n').filter((line) => line.startsWith(`${name}{`)).map((line) => Object.fromEntries(parseLabels(line.slice(name.length, line.lastIndexOf('}') + 1))));
 
 export async function runLiveSpendBench(): Promise<string> {
   const clock = { now: new Date(`${TODAY}T00:02:30Z`) };
@@ -41,7 +29,7 @@ export async function runLiveSpendBench(): Promise<string> {
   const health = new HealthMetrics(VERSION, { processMetrics: false });
   const running = createCollector(configFrom(['--live.enabled=true']), { health, logger: silentLogger(), clock: () => clock.now, target: { endpoint: emulator.url, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } } });
   try {
-    const spend = async (): Promise<number> => samplesOf(await health.registry.metrics()).find((sample) => sample.name === 'bedrock_exporter_aws_spend_usd_total' && sample.labels.api === 'cloudwatch')?.value ?? 0;
+    const spend = async (): Promise<number> => (await health.spend.get()).values.find((value) => value.labels.api === 'cloudwatch')?.value ?? 0;
     // The first polls read the day so far and the settled day: a day on, the steady cost.
     await running.collector.refresh();
     const start = clock.now.getTime();
@@ -56,16 +44,15 @@ export async function runLiveSpendBench(): Promise<string> {
     }
     const day = (await spend()) - before;
     const requests = (emulator.stats().requests.GetMetricData ?? 0) - requestsBefore;
-    const series = samplesOf(running.collector.snapshot?.text ?? '');
-    const tokens = series.filter((sample) => sample.name === 'bedrock_live_tokens_total');
-    const regions = new Set(tokens.map((sample) => sample.labels.region));
-    const models = new Set(tokens.map((sample) => `${sample.labels.region}|${sample.labels.model}`));
+    const tokens = labelSetsOf(running.collector.snapshot?.text ?? '', 'bedrock_live_tokens_total');
+    const regions = new Set(tokens.map((labels) => labels.region));
+    const models = new Set(tokens.map((labels) => `${labels.region}|${labels.model}`));
     const metricsPerPoll = day / polls / GET_METRIC_DATA_PRICE_USD_PER_METRIC;
     const perPair = day / models.size;
     return [
       '| organization read | polls a day | GetMetricData requests a day | metrics a poll | a day | a month (30 days) | a month per model and region |',
       '|---|---|---|---|---|---|---|',
-      `| emulator ${SIZE}, first account: ${regions.size} regions, ${new Set(tokens.map((sample) => sample.labels.model)).size} models (${models.size} model and region pairs) | ${polls} | ${requests} | ${metricsPerPoll.toFixed(0)} | $${day.toFixed(2)} | $${(day * DAYS_A_MONTH).toFixed(2)} | $${(perPair * DAYS_A_MONTH).toFixed(2)} |`,
+      `| emulator ${SIZE}, first account: ${regions.size} regions, ${new Set(tokens.map((labels) => labels.model)).size} models (${models.size} model and region pairs) | ${polls} | ${requests} | ${metricsPerPoll.toFixed(0)} | $${day.toFixed(2)} | $${(day * DAYS_A_MONTH).toFixed(2)} | $${(perPair * DAYS_A_MONTH).toFixed(2)} |`,
     ].join('\n');
   } finally {
     await running.close();

@@ -1,4 +1,5 @@
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
+import { HeldByRegion } from '../aws/held.js';
 import { allPages } from '../aws/pages.js';
 import { clientConfig, RegionalClients, type ClientSettings } from '../aws/regional.js';
 import type { AwsApi, OnRequest } from '../aws/requests.js';
@@ -37,16 +38,19 @@ export interface PriceListOptions extends ClientSettings {
 export class PriceList implements PriceCatalogue {
   readonly #options: PriceListOptions;
   readonly #clients: RegionalClients<PricingClient>;
-  readonly #listings = new Map<string, { atMs: number; products: string[] }>();
+  readonly #held: HeldByRegion<readonly string[]>;
 
   constructor(options: PriceListOptions) {
     this.#options = options;
+    this.#held = new HeldByRegion(options.relistAfterMs);
     this.#clients = new RegionalClients(PRICING, (region) => new PricingClient(clientConfig(options, region)), options.onRequest);
   }
 
-  async products(region: string, now: Date, signal?: AbortSignal): Promise<readonly string[]> {
-    const listing = this.#listings.get(region);
-    if (listing !== undefined && now.getTime() - listing.atMs < this.#options.relistAfterMs) return listing.products;
+  products(region: string, now: Date, signal?: AbortSignal): Promise<readonly string[]> {
+    return this.#held.get(region, now, () => this.#list(region, signal));
+  }
+
+  async #list(region: string, signal?: AbortSignal): Promise<string[]> {
     const products: string[] = [];
     for (const serviceCode of BEDROCK_SERVICE_CODES) {
       const pages = await allPages(
@@ -62,7 +66,6 @@ export class PriceList implements PriceCatalogue {
       );
       for (const page of pages) products.push(...(page.PriceList ?? []).map(String));
     }
-    this.#listings.set(region, { atMs: now.getTime(), products });
     return products;
   }
 

@@ -1,4 +1,5 @@
 import { ListServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { HeldByRegion } from '../aws/held.js';
 import { allPages } from '../aws/pages.js';
 import { clientConfig, RegionalClients, type ClientSettings } from '../aws/regional.js';
 import type { AwsApi, OnRequest } from '../aws/requests.js';
@@ -47,19 +48,16 @@ const QUOTA_ARN = /^arn:aws[a-z-]*:servicequotas:[a-z0-9-]*:(\d{12}):/;
 export class ServiceQuotas implements QuotaDirectory {
   readonly #options: ServiceQuotasOptions;
   readonly #clients: RegionalClients<ServiceQuotasClient>;
-  readonly #listings = new Map<string, { atMs: number; quotas: TokenQuota[] }>();
+  readonly #held: HeldByRegion<readonly TokenQuota[]>;
 
   constructor(options: ServiceQuotasOptions) {
     this.#options = options;
+    this.#held = new HeldByRegion(options.relistAfterMs);
     this.#clients = new RegionalClients(SERVICE_QUOTAS, (region) => new ServiceQuotasClient(clientConfig(options, region)), options.onRequest);
   }
 
-  async tokenQuotas(region: string, now: Date, signal?: AbortSignal): Promise<readonly TokenQuota[]> {
-    const listing = this.#listings.get(region);
-    if (listing !== undefined && now.getTime() - listing.atMs < this.#options.relistAfterMs) return listing.quotas;
-    const quotas = await this.#list(region, signal);
-    this.#listings.set(region, { atMs: now.getTime(), quotas });
-    return quotas;
+  tokenQuotas(region: string, now: Date, signal?: AbortSignal): Promise<readonly TokenQuota[]> {
+    return this.#held.get(region, now, () => this.#list(region, signal));
   }
 
   async #list(region: string, signal?: AbortSignal): Promise<TokenQuota[]> {
