@@ -128,7 +128,9 @@ t.test("the estimated cost: live tokens at the bill's own price per token over t
   for (const day of ['2026-11-13', '2026-11-14', '2026-11-15', '2026-11-16', '2026-11-17', '2026-11-18']) {
     for (const item of DATASET.itemsOn(day, new Date(`${TODAY}T12:00:30Z`))) {
       if (item.truth.kind !== 'tokens') continue;
-      const key = [item.region, item.truth.model, item.truth.provider, item.truth.direction, item.truth.route, item.truth.tier].join('|');
+      // CloudWatch counts a latency-optimized call under the plain model id: one series, one rate.
+      const tier = item.truth.tier === 'latency_optimized' ? 'standard' : item.truth.tier;
+      const key = [item.region, item.truth.model, item.truth.provider, item.truth.direction, item.truth.route, tier].join('|');
       const sum = truth.get(key) ?? { cost: 0, tokens: 0 };
       sum.cost += item.unblendedCost;
       sum.tokens += item.usageQuantity * item.truth.tokensPerUnit;
@@ -153,6 +155,18 @@ t.test("the estimated cost: live tokens at the bill's own price per token over t
     checked += 1;
   }
   t.ok(checked >= 3, `${checked} estimates checked`);
+});
+
+t.test('every live token series of a known model is priced, in every region the bill shows, latency-optimized calls included', async (t) => {
+  const { collector, samples } = await setup(t);
+  t.ok(await collector.refresh());
+  t.ok(await collector.refresh());
+  const read = await samples();
+  const keyOf = (labels: Record<string, string>) => ['account', 'region', 'model', 'direction', 'route'].map((label) => labels[label]).join('|');
+  const costs = new Set(read.filter((sample) => sample.name === 'bedrock_live_estimated_cost_usd_total' && sample.value > 0).map((sample) => keyOf(sample.labels)));
+  const tokens = read.filter((sample) => sample.name === 'bedrock_live_tokens_total' && sample.labels.model !== '' && sample.value > 0);
+  t.ok(tokens.some((sample) => sample.labels.model === 'claude-haiku-3.5'), 'a model the bill shows only latency-optimized is called');
+  t.same(tokens.filter((sample) => !costs.has(keyOf(sample.labels))).map((sample) => keyOf(sample.labels)), [], `all ${tokens.length} series have an estimated cost`);
 });
 
 t.test('the counters start again at midnight UTC', async (t) => {
