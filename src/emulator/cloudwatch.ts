@@ -63,9 +63,8 @@ export function getMetricData(body: JsonObject, context: CloudWatchContext): Jso
   if (startMs >= endMs) throw invalid('The parameter StartTime must be less than the parameter EndTime.');
   const ascending = optionalString(body.ScanBy, 'ScanBy') === 'TimestampAscending';
   const maxDatapoints = typeof body.MaxDatapoints === 'number' ? body.MaxDatapoints : DEFAULT_MAX_DATAPOINTS;
-  const { NextToken: token, ...request } = body;
-  const key = requestKey('GetMetricData', request);
-  const cursor = readPageToken(token, key);
+  const key = requestKey('GetMetricData', body, 'NextToken');
+  const cursor = readPageToken(body.NextToken, key, { member: 'NextToken', invalid: 'InvalidNextToken', changed: 'InvalidNextToken' });
   const asOfMs = cursor?.asOfMs ?? context.asOf.getTime();
 
   const selections = queries.map((query, index) => selectionOf(objectAt(query, `MetricDataQueries.${index}`), index, context));

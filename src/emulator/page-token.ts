@@ -13,9 +13,18 @@ export interface PageCursor {
   page: number;
 }
 
-/** A digest of the request without its NextPageToken. */
-export function requestKey(operation: string, body: JsonObject): string {
-  const { NextPageToken: _ignored, ...rest } = body;
+/** A service's page token member, and the errors it answers a token it did not issue, or issued for another request. */
+export interface TokenErrors {
+  member: string;
+  invalid: string;
+  changed: string;
+}
+
+const COST_EXPLORER: TokenErrors = { member: 'NextPageToken', invalid: 'InvalidNextTokenException', changed: 'RequestChangedException' };
+
+/** A digest of the request without its page token (`member`: Cost Explorer's NextPageToken, others' NextToken). */
+export function requestKey(operation: string, body: JsonObject, member = 'NextPageToken'): string {
+  const { [member]: _ignored, ...rest } = body;
   return createHash('sha256').update(`${operation}\n${canonicalJson(rest)}`).digest('base64url').slice(0, 16);
 }
 
@@ -25,14 +34,29 @@ export function encodePageToken(key: string, cursor: PageCursor): string {
 }
 
 /** The cursor a request's NextPageToken carries, if any; throws the service's errors for bad or stale tokens. */
-export function readPageToken(token: unknown, key: string): PageCursor | undefined {
+export function readPageToken(token: unknown, key: string, errors: TokenErrors = COST_EXPLORER): PageCursor | undefined {
   if (token == null || token === '') return undefined;
   const decoded = decode(token);
-  if (!decoded) throw new ServiceError('InvalidNextTokenException', 'The NextPageToken is not valid.');
+  if (!decoded) throw new ServiceError(errors.invalid, `The ${errors.member} is not valid.`);
   if (decoded.key !== key) {
-    throw new ServiceError('RequestChangedException', 'The request changed since the NextPageToken was issued; start again without a NextPageToken.');
+    throw new ServiceError(errors.changed, `The request changed since the ${errors.member} was issued; start again without a ${errors.member}.`);
   }
   return decoded.cursor;
+}
+
+/**
+ * One page of a request answered from a fixed list, `NextToken` paging: the items from the token's
+ * offset and the token for the next page while more remain.
+ */
+export function nextTokenPage<T>(operation: string, body: JsonObject, items: readonly T[], size: number, errors: Omit<TokenErrors, 'member'>): { page: T[]; nextToken?: string } {
+  const key = requestKey(operation, body, 'NextToken');
+  const cursor = readPageToken(body.NextToken, key, { member: 'NextToken', ...errors });
+  const offset = cursor?.offset ?? 0;
+  const next = offset + size;
+  return {
+    page: items.slice(offset, next),
+    ...(next < items.length ? { nextToken: encodePageToken(key, { offset: next, asOfMs: 0, page: (cursor?.page ?? 1) + 1 }) } : {}),
+  };
 }
 
 /** The page a request asks for (1 when it has no token or a bad one), for fault rules. */

@@ -4,6 +4,7 @@
 // `servicename`), filtered by region. The bill charges the same prices, so a price list rate and a
 // bill rate agree here; on AWS a bill may carry discounts.
 import { CATALOGUE, usageTypeIn, type CatalogueEntry } from './catalogue.js';
+import { nextTokenPage } from './page-token.js';
 import { hashKeys } from './random.js';
 import { REGION_BY_CODE } from './regions.js';
 import type { JsonObject } from './request.js';
@@ -37,8 +38,6 @@ export function getProducts(body: JsonObject): JsonObject {
   const wanted = (field: string): string | undefined => filters.find((filter) => filter.Field === field)?.Value as string | undefined;
   const size = typeof body.MaxResults === 'number' ? body.MaxResults : PAGE;
   if (!Number.isInteger(size) || size < 1 || size > PAGE) throw new ServiceError('InvalidParameterException', `MaxResults must be between 1 and ${PAGE}.`);
-  const offset = body.NextToken === undefined ? 0 : Number.parseInt(String(body.NextToken), 36);
-  if (!Number.isInteger(offset) || offset < 0) throw new ServiceError('InvalidNextTokenException', 'The nextToken is not valid.');
   const products: string[] = [];
   for (const entry of CATALOGUE) {
     if (serviceCodeOf(entry) !== serviceCode) continue;
@@ -48,5 +47,7 @@ export function getProducts(body: JsonObject): JsonObject {
       products.push(product(entry, serviceCode, code));
     }
   }
-  return { FormatVersion: 'aws_v1', PriceList: products.slice(offset, offset + size), ...(offset + size < products.length ? { NextToken: (offset + size).toString(36) } : {}) };
+  const invalid = 'InvalidNextTokenException';
+  const { page, nextToken } = nextTokenPage('GetProducts', body, products, size, { invalid, changed: invalid });
+  return { FormatVersion: 'aws_v1', PriceList: page, ...(nextToken !== undefined ? { NextToken: nextToken } : {}) };
 }

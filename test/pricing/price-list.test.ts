@@ -59,6 +59,10 @@ t.test('the emulator pages, filters and refuses as the Price List does', async (
   await t.rejects(client.send(new GetProductsCommand({ ServiceCode: 'AmazonEC2' })), { name: 'InvalidParameterException' });
   await t.rejects(client.send(new GetProductsCommand({ ServiceCode: 'AmazonBedrock', MaxResults: 500 })), { name: 'InvalidParameterException' });
   for (const bad of ['-', '-z']) await t.rejects(client.send(new GetProductsCommand({ ServiceCode: 'AmazonBedrock', NextToken: bad })), { name: 'InvalidNextTokenException' });
+  const second = (await client.send(new GetProductsCommand({ ServiceCode: 'AmazonBedrock', MaxResults: 10 }))).NextToken;
+  await t.rejects(client.send(new GetProductsCommand({ ServiceCode: 'AmazonBedrockFoundationModels', MaxResults: 10, NextToken: second })), { name: 'InvalidNextTokenException' }, 'a token belongs to its request');
+  emulator.faults.add({ fault: 'http_500', operation: 'GetProducts', page: 2, count: 1 });
+  await t.rejects(client.send(new GetProductsCommand({ ServiceCode: 'AmazonBedrock', MaxResults: 10, NextToken: second })), { name: 'InternalFailure' }, 'a fault on the second page');
   emulator.faults.add({ fault: 'expired_token', operation: 'GetProducts', count: 1 });
   await t.rejects(priceList.products('us-east-1', NOW), { code: 'BUE_ERR_AWS_CREDENTIALS', message: /^AWS refused the credentials \(ExpiredTokenException: / }, 'one line');
 });

@@ -68,6 +68,10 @@ t.test('the emulator pages, and refuses what Service Quotas refuses', async (t) 
   await t.rejects(client.send(new ListServiceQuotasCommand({ ServiceCode: 'nope' })), { name: 'NoSuchResourceException' });
   await t.rejects(client.send(new ListServiceQuotasCommand({ ServiceCode: 'bedrock', MaxResults: 500 })), { name: 'ValidationException' });
   for (const token of ['-', '-z']) await t.rejects(client.send(new ListServiceQuotasCommand({ ServiceCode: 'bedrock', NextToken: token })), { name: 'InvalidPaginationTokenException' });
+  const second = (await client.send(new ListServiceQuotasCommand({ ServiceCode: 'bedrock', MaxResults: 10 }))).NextToken;
+  await t.rejects(client.send(new ListServiceQuotasCommand({ ServiceCode: 'bedrock', MaxResults: 20, NextToken: second })), { name: 'InvalidPaginationTokenException' }, 'a token belongs to its request');
+  emulator.faults.add({ fault: 'http_500', operation: 'ListServiceQuotas', page: 2, count: 1 });
+  await t.rejects(client.send(new ListServiceQuotasCommand({ ServiceCode: 'bedrock', MaxResults: 10, NextToken: second })), { name: 'InternalFailure' }, 'a fault on the second page');
   emulator.faults.add({ fault: 'expired_token', operation: 'ListServiceQuotas', count: 1 });
   await t.rejects(quotas.tokenQuotas('ap-south-1', NOW), { code: 'BUE_ERR_AWS_CREDENTIALS', message: /^AWS refused the credentials \(ExpiredTokenException: / }, 'one line');
 });

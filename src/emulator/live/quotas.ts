@@ -1,6 +1,7 @@
 // Service Quotas for the emulator's organization (AWS JSON 1.1, ListServiceQuotas): Bedrock's quotas
 // per model in every account and region, named as AWS names them, in its two generations of wording.
 // Written by hand like the model ids: the exporter's parser reads these names, it never made them.
+import { nextTokenPage } from '../page-token.js';
 import { hashKeys } from '../random.js';
 import type { JsonObject } from '../request.js';
 import { ServiceError } from '../service-error.js';
@@ -72,10 +73,9 @@ export function listServiceQuotas(body: JsonObject, call: { account: string; reg
   if (body.ServiceCode !== 'bedrock') throw new ServiceError('NoSuchResourceException', `The request failed because the specified service ${String(body.ServiceCode)} does not exist.`);
   const size = typeof body.MaxResults === 'number' ? body.MaxResults : PAGE;
   if (!Number.isInteger(size) || size < 1 || size > PAGE) throw new ServiceError('ValidationException', `1 validation error detected: Value '${String(body.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${PAGE}`);
-  const offset = body.NextToken === undefined ? 0 : Number.parseInt(String(body.NextToken), 36);
-  if (!Number.isInteger(offset) || offset < 0) throw new ServiceError('InvalidPaginationTokenException', 'Invalid pagination token.');
-  const all = bedrockQuotas(call.account, call.region);
-  const page = all.slice(offset, offset + size).map((quota) => {
+  const invalid = 'InvalidPaginationTokenException';
+  const { page, nextToken } = nextTokenPage('ListServiceQuotas', body, bedrockQuotas(call.account, call.region), size, { invalid, changed: invalid });
+  const quotas = page.map((quota) => {
     const code = `L-${(hashKeys(quota.QuotaName) >>> 0).toString(16).toUpperCase().padStart(8, '0').slice(-8)}`;
     return {
       ServiceCode: 'bedrock',
@@ -89,5 +89,5 @@ export function listServiceQuotas(body: JsonObject, call: { account: string; reg
       GlobalQuota: false,
     };
   });
-  return { Quotas: page, ...(offset + size < all.length ? { NextToken: (offset + size).toString(36) } : {}) };
+  return { Quotas: quotas, ...(nextToken !== undefined ? { NextToken: nextToken } : {}) };
 }
