@@ -50,15 +50,6 @@ export class MinuteCounts {
     return this.#series.entries();
   }
 
-  /** Every series' total since 00:00 UTC. */
-  *totals(): Generator<[series: string, total: number]> {
-    for (const [series, minutes] of this.#series) {
-      let total = 0;
-      for (const value of minutes.values()) total += value;
-      yield [series, total];
-    }
-  }
-
   /** Per region, the end (ms) of the latest minute read today. */
   through(): ReadonlyMap<string, number> {
     return this.#through;

@@ -1,6 +1,5 @@
 import type { ProfileDirectory } from '../../bedrock/profiles.js';
 import { parseModelId, type InvokedModel } from '../../billing/model-ids.js';
-import { oneLine } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { LiveMetrics, MetricQuery } from '../../cloudwatch/client.js';
 import { addTo, family, renderLabels, set, type Family } from '../../metrics/series.js';
@@ -11,6 +10,7 @@ import { MinuteCounts } from './minutes.js';
 import { calledKey, quotaFamilies, type QuotaUsageSeries } from './quota-usage.js';
 import { rateKey, type BillRate } from './rates.js';
 import { reconcileKey, type BilledTokens } from './reconcile.js';
+import { WarnOnce, type PollFailure } from './warn-once.js';
 import { dayStartMs, type Day } from '../../time.js';
 
 // Now, not tomorrow: Bedrock's own per-minute counts from CloudWatch, in every region read, since
@@ -36,6 +36,19 @@ const RUNTIME_METRICS = [...Object.keys(RUNTIME_TOKENS), 'Invocations', 'Invocat
 const MANTLE_METRICS = [...Object.keys(MANTLE_TOKENS), 'Inferences', 'InferenceClientErrors'];
 const anyOf = (names: readonly string[]): string => `(${names.map((name) => `MetricName="${name}"`).join(' OR ')})`;
 const SEPARATOR = '|';
+
+/** A token metric's direction; undefined for the other metrics. */
+const directionOf = (metric: string): string | undefined => RUNTIME_TOKENS[metric] ?? MANTLE_TOKENS[metric];
+
+/** A series read today: what its name says, and its minutes by start (ms). */
+interface Reading {
+  region: string;
+  account: string;
+  metric: string;
+  /** Undefined for an application profile Bedrock has not resolved, or a resource that names no model. */
+  model: InvokedModel | undefined;
+  minutes: ReadonlyMap<number, number>;
+}
 
 /** A series read: `region|account|metric|model id`, the region ahead of the query's label. */
 function seriesParts(series: string): { region: string; account: string; metric: string; modelId: string } {
@@ -110,8 +123,6 @@ export class LiveSource implements Source {
   readonly #minutes = new MinuteCounts();
   /** Per reader and region: the end of the last read that succeeded (ms). */
   readonly #readUntil = new Map<string, number>();
-  /** The readers and regions that failed last poll: not warned again until they have recovered. */
-  readonly #failing = new Set<string>();
   /** The reader whose credentials can look up a series' application profile. */
   readonly #readerOf = new Map<string, LiveReader>();
   /** Application profiles resolved so far, by region and ARN or id. */
@@ -120,13 +131,12 @@ export class LiveSource implements Source {
   #reconciled: { day: Day; series: Map<string, { reader: LiveReader; tokens: number }>; complete: boolean } | undefined;
   /** Per reader and region: the quotas last read. */
   readonly #quotas = new Map<string, { region: string; quotas: readonly TokenQuota[] }>();
-  #warned = false;
-  #quotasWarned = false;
-  #pricesWarned = false;
+  readonly #warnings: WarnOnce;
 
   constructor(options: LiveSourceOptions) {
     this.#options = options;
     this.timing = options.timing;
+    this.#warnings = new WarnOnce(options.logger);
   }
 
   async refresh({ now, signal }: RefreshContext): Promise<Contribution> {
@@ -138,36 +148,46 @@ export class LiveSource implements Source {
     const failed = await eachRegion(ready, regions, (reader, region) => this.#read(reader, region, endMs, signal));
     // Nothing read: the source fails, and its last good series are served.
     if (refused.length + failed.length > 0 && ready.length * regions.length === failed.length) throw (refused[0] ?? failed[0])!.error;
-    this.#warnOnce([...refused, ...failed]);
+    this.#warnings.poll('cloudwatch', [...refused, ...failed].map(({ reader, region, error }) => ({
+      key: failureKey(reader, region),
+      error,
+      message: `could not read CloudWatch${region === undefined ? '' : ` in ${region}`} with ${reader.who}, its live series keep their last values`,
+    })));
     await this.#readSettledDay(ready, regions, signal);
     await this.#resolveProfiles(now, signal);
     await this.#readQuotas(ready, regions, now, signal);
-    const modelOf = (region: string, modelId: string) => this.#modelOf(region, modelId);
+    const readings = this.#readings();
     const billed = this.#options.rates(now);
-    const families = familiesOf(minutes, { billed, listed: await this.#listed(billed, modelOf, now, signal) }, modelOf);
+    const families = familiesOf(readings, { billed, listed: await this.#listed(billed, readings, now, signal) }, minutes.through());
     const [tokens, cost] = families;
-    return { families: [...families, ...this.#headroom(modelOf), ...this.#reconciliation(modelOf)], today: todayOf(tokens!, cost!, minutes) };
+    return { families: [...families, ...this.#headroom(readings), ...this.#reconciliation()], today: todayOf(tokens!, cost!, minutes) };
+  }
+
+  /** Today's series, each read once a poll: its parts and model. */
+  #readings(): Reading[] {
+    return [...this.#minutes.entries()].map(([series, minutes]) => {
+      const { region, account, metric, modelId } = seriesParts(series);
+      return { region, account, metric, model: this.#modelOf(region, modelId), minutes };
+    });
   }
 
   /** The Price List's rates in the regions where a live series has no bill rate yet; a failure leaves those unpriced and warns once until it succeeds. */
-  async #listed(billed: ReadonlyMap<string, BillRate>, modelOf: (region: string, modelId: string) => InvokedModel | undefined, now: Date, signal: AbortSignal): Promise<ReadonlyMap<string, BillRate>> {
+  async #listed(billed: ReadonlyMap<string, BillRate>, readings: readonly Reading[], now: Date, signal: AbortSignal): Promise<ReadonlyMap<string, BillRate>> {
     const regions = new Set<string>();
-    for (const series of this.#minutes.series()) {
-      const { region, metric, modelId } = seriesParts(series);
-      const direction = RUNTIME_TOKENS[metric] ?? MANTLE_TOKENS[metric];
-      const model = modelOf(region, modelId);
+    for (const { region, metric, model } of readings) {
+      const direction = directionOf(metric);
       if (direction !== undefined && model !== undefined && billRate(billed, region, model, metric, direction) === undefined) regions.add(region);
     }
     const listed = new Map<string, BillRate>();
+    const failures: PollFailure[] = [];
     for (const region of regions) {
       try {
         for (const [key, rate] of await this.#options.listRates(region, now, signal)) listed.set(key, rate);
-        this.#pricesWarned = false;
       } catch (error) {
-        if (!this.#pricesWarned) this.#options.logger.warn({ err: error }, `could not read the AWS Price List for ${region}, models the bill has not priced yet have no estimated cost: ${oneLine(error)}`);
-        this.#pricesWarned = true;
+        failures.push({ key: '', error, message: `could not read the AWS Price List for ${region}, models the bill has not priced yet have no estimated cost` });
       }
     }
+    this.#warnings.poll('price_list', failures.slice(0, 1));
     return listed;
   }
 
@@ -176,17 +196,14 @@ export class LiveSource implements Source {
     const failed = await eachRegion(readers, regions, async (reader, region) => {
       this.#quotas.set(failureKey(reader, region), { region, quotas: await reader.quotas.tokenQuotas(region, now, signal) });
     });
-    if (failed.length > 0 && !this.#quotasWarned) this.#options.logger.warn({ err: failed[0]!.error }, `could not read Bedrock's quotas in ${failed[0]!.region} with ${failed[0]!.reader.who}, headroom keeps its last values: ${oneLine(failed[0]!.error)}`);
-    this.#quotasWarned = failed.length > 0;
+    this.#warnings.poll('quotas', failed.slice(0, 1).map(({ reader, region, error }) => ({ key: '', error, message: `could not read Bedrock's quotas in ${region} with ${reader.who}, headroom keeps its last values` })));
   }
 
   /** The busiest recent minute of quota usage beside the quota, for the models called today. */
-  #headroom(modelOf: (region: string, modelId: string) => InvokedModel | undefined): Family[] {
+  #headroom(readings: readonly Reading[]): Family[] {
     const usage: QuotaUsageSeries[] = [];
     const called = new Set<string>();
-    for (const [series, minutes] of this.#minutes.entries()) {
-      const { region, account, metric, modelId } = seriesParts(series);
-      const model = modelOf(region, modelId);
+    for (const { region, account, metric, model, minutes } of readings) {
       if (model === undefined) continue;
       if (metric === QUOTA_USAGE) usage.push({ account, region, model, minutes });
       else called.add(calledKey(account, region, model.model));
@@ -210,19 +227,6 @@ export class LiveSource implements Source {
     return { ready, failed };
   }
 
-  /** Each failing reader or region warns once, until it has read again; the others count meanwhile. */
-  #warnOnce(failed: readonly Failure[]): void {
-    const failing = new Set(failed.map(({ reader, region }) => failureKey(reader, region)));
-    for (const { reader, region, error } of failed) {
-      const key = failureKey(reader, region);
-      if (this.#failing.has(key)) continue;
-      const where = region === undefined ? '' : ` in ${region}`;
-      this.#options.logger.warn({ err: error }, `could not read CloudWatch${where} with ${reader.who}, its live series keep their last values: ${oneLine(error)}`);
-    }
-    this.#failing.clear();
-    for (const key of failing) this.#failing.add(key);
-  }
-
   /** Once per settled day (again while a read fails): CloudWatch's tokens that day, one datapoint per series. */
   async #readSettledDay(readers: readonly LiveReader[], regions: readonly string[], signal: AbortSignal): Promise<void> {
     const day = this.#options.settled.day();
@@ -239,7 +243,7 @@ export class LiveSource implements Source {
   }
 
   /** CloudWatch's tokens over the bill's, per account, region, model and direction, on the bill's latest settled day. */
-  #reconciliation(modelOf: (region: string, modelId: string) => InvokedModel | undefined): Family[] {
+  #reconciliation(): Family[] {
     const ratio = family('bedrock_live_reconciliation_ratio', "Tokens CloudWatch counted on the bill's latest settled day over the tokens the bill shows for what CloudWatch sees (not batch, not mantle cache): 1 is in step, 0 an account or region the live plane does not read.");
     const day = family('bedrock_live_reconciliation_day_timestamp_seconds', 'Start of the settled day the live plane was last reconciled with.');
     const reconciled = this.#reconciled;
@@ -249,8 +253,8 @@ export class LiveSource implements Source {
     const live = new Map<string, number>();
     for (const [series, { tokens }] of reconciled.series) {
       const { region, account, metric, modelId } = seriesParts(series);
-      const direction = RUNTIME_TOKENS[metric] ?? MANTLE_TOKENS[metric];
-      const model = modelOf(region, modelId);
+      const direction = directionOf(metric);
+      const model = this.#modelOf(region, modelId);
       if (direction === undefined || model === undefined) continue;
       const key = reconcileKey(byAccount ? account : '', region, model.model, direction);
       live.set(key, (live.get(key) ?? 0) + tokens);
@@ -284,6 +288,10 @@ export class LiveSource implements Source {
 
   /** Asks Bedrock for the profiles not yet known, today's and the settled day's; a failure leaves their model unknown and warns once. */
   async #resolveProfiles(now: Date, signal: AbortSignal): Promise<void> {
+    this.#warnings.poll('profiles', await this.#resolveNewProfiles(now, signal));
+  }
+
+  async #resolveNewProfiles(now: Date, signal: AbortSignal): Promise<PollFailure[]> {
     const read: Array<[series: string, reader: LiveReader | undefined]> = [...this.#minutes.series()].map((series) => [series, this.#readerOf.get(series)]);
     for (const [series, { reader }] of this.#reconciled?.series ?? []) read.push([series, reader]);
     for (const [series, reader] of read) {
@@ -297,11 +305,10 @@ export class LiveSource implements Source {
         const model = parseModelId(resolved.modelId);
         if (model.kind === 'model') this.#models.set(key, { ...model, route: resolved.route, tier: parsed.tier, quota: resolved.quota });
       } catch (error) {
-        if (!this.#warned) this.#options.logger.warn({ err: error }, `could not resolve application inference profiles, their live series have no model: ${oneLine(error)}`);
-        this.#warned = true;
-        return;
+        return [{ key: '', error, message: 'could not resolve application inference profiles, their live series have no model' }];
       }
     }
+    return [];
   }
 }
 
@@ -347,7 +354,7 @@ interface Prices {
   listed: ReadonlyMap<string, BillRate>;
 }
 
-function familiesOf(minutes: MinuteCounts, { billed, listed }: Prices, modelOf: (region: string, modelId: string) => InvokedModel | undefined): Family[] {
+function familiesOf(readings: readonly Reading[], { billed, listed }: Prices, through: ReadonlyMap<string, number>): Family[] {
   const tokens = family('bedrock_live_tokens_total', 'Tokens Bedrock counted since 00:00 UTC today (CloudWatch, per minute; resets at midnight UTC), by direction.', 'counter');
   const cost = family('bedrock_live_estimated_cost_usd_total', "The live tokens since 00:00 UTC today priced at the bill's own rate for their region, model, direction, route and tier over the last settled days, or the AWS Price List's where the bill has none yet (resets at midnight UTC).", 'counter');
   const prices = family('bedrock_unit_price_usd', "The price of one token: what the bill charged over the last settled days divided by its tokens (source=\"bill\"), or the AWS Price List's where the bill has not priced a live series yet (source=\"price_list\").");
@@ -355,12 +362,13 @@ function familiesOf(minutes: MinuteCounts, { billed, listed }: Prices, modelOf: 
   const throttles = family('bedrock_live_throttles_total', 'Invocations throttled since 00:00 UTC today (CloudWatch; resets at midnight UTC).', 'counter');
   const errors = family('bedrock_live_errors_total', 'Invocations that failed since 00:00 UTC today, by type: client or server (CloudWatch; resets at midnight UTC).', 'counter');
   const listedUsed = new Map<string, BillRate>();
-  const through = family('bedrock_live_data_timestamp_seconds', 'End of the latest minute CloudWatch has published and the exporter read, by region.');
-  for (const [series, total] of minutes.totals()) {
-    const { region, account, metric, modelId } = seriesParts(series);
-    const model = modelOf(region, modelId) ?? { model: '', provider: 'unknown', route: 'regional', tier: 'standard', quota: 'on_demand' };
+  const readThrough = family('bedrock_live_data_timestamp_seconds', 'End of the latest minute CloudWatch has published and the exporter read, by region.');
+  for (const { region, account, metric, minutes, ...reading } of readings) {
+    const model = reading.model ?? { model: '', provider: 'unknown', route: 'regional', tier: 'standard', quota: 'on_demand' };
     const who: Array<[string, string]> = [['account', account], ['region', region], ['model', model.model], ['provider', model.provider]];
-    const direction = RUNTIME_TOKENS[metric] ?? MANTLE_TOKENS[metric];
+    let total = 0;
+    for (const value of minutes.values()) total += value;
+    const direction = directionOf(metric);
     if (direction !== undefined) {
       const labels = renderLabels([...who, ['direction', direction], ['route', model.route]]);
       addTo(tokens, labels, total);
@@ -374,11 +382,11 @@ function familiesOf(minutes: MinuteCounts, { billed, listed }: Prices, modelOf: 
     else if (THROTTLES.has(metric)) addTo(throttles, renderLabels(who), total);
     else if (ERRORS[metric] !== undefined) addTo(errors, renderLabels([...who, ['type', ERRORS[metric]!]]), total);
   }
-  for (const [region, atMs] of minutes.through()) set(through, [['region', region]], atMs / 1000);
+  for (const [region, atMs] of through) set(readThrough, [['region', region]], atMs / 1000);
   for (const [source, rates] of [['bill', billed.values()], ['price_list', listedUsed.values()]] as const) {
     for (const { region, model, provider, direction, route, tier, usdPerToken } of rates) {
       set(prices, [['region', region], ['model', model], ['provider', provider], ['direction', direction], ['route', route], ['tier', tier], ['source', source]], usdPerToken);
     }
   }
-  return [tokens, cost, invocations, throttles, errors, through, prices];
+  return [tokens, cost, invocations, throttles, errors, readThrough, prices];
 }
