@@ -14,7 +14,7 @@ import type { Account, Dataset, LineItem } from './dataset.js';
 import { hashKeys, seededRandom, unitAt } from './random.js';
 import { REGION_BY_CODE } from './regions.js';
 import { seenByCloudWatch } from './live/callers.js';
-import { runawayOf, runawayTokens, type Runaway, type RunawayOptions } from './runaway.js';
+import { runawayOf, runawayQuantity, type Runaway, type RunawayOptions } from './runaway.js';
 import { settledView } from './settled-view.js';
 
 export interface GenerateOptions {
@@ -105,12 +105,11 @@ export function generateDataset(options: GenerateOptions): Dataset {
     const items: LineItem[] = [];
     for (const s of series) {
       if (day < s.firstDay || (s.endDay !== undefined && day >= s.endDay)) continue;
-      const runawayTokensToday = runawayTokens(runaway, { day, account: s.account, region: s.region, service: s.entry.service, usageType: s.usageType });
-      const runawayQuantity = runawayTokensToday === 0 ? 0 : runawayTokensToday / s.entry.truth.tokensPerUnit;
-      if (plan.dailyActivity < 1 && unitAt(s.hash, -dayIndex) >= plan.dailyActivity && runawayQuantity === 0) continue;
+      const extra = runawayQuantity(runaway, { day, account: s.account, region: s.region, service: s.entry.service, usageType: s.usageType });
+      if (plan.dailyActivity < 1 && unitAt(s.hash, -dayIndex) >= plan.dailyActivity && extra === 0) continue;
       const quantity = round(
         (s.entry.fixedDailyQuantity ??
-          s.baseQuantity * growthOn(s.entry, day) * weekday * (1 + noise * (2 * unitAt(s.hash, dayIndex) - 1)) * (s.entry.spike ? spike : 1)) + runawayQuantity,
+          s.baseQuantity * growthOn(s.entry, day) * weekday * (1 + noise * (2 * unitAt(s.hash, dayIndex) - 1)) * (s.entry.spike ? spike : 1)) + extra,
         6,
       );
       const cost = round(quantity * s.entry.price, 10);

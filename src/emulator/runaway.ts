@@ -28,13 +28,15 @@ export interface Runaway {
   endMs: number;
   /** Whole tokens a minute, so that its minutes add up to the bill's quantity exactly. */
   tokensPerMinute: number;
+  /** Tokens in one unit the bill counts (its usage type's). */
+  tokensPerUnit: number;
 }
 
 /** The runaway of `options` on a usage type billed at `usdPerUnit` for `tokensPerUnit` tokens. */
 export function runawayOf(options: RunawayOptions, line: Pick<Runaway, 'account' | 'region' | 'service' | 'usageType'>, usdPerUnit: number, tokensPerUnit: number): Runaway {
   const startMs = options.at.getTime() - (options.at.getTime() % MINUTE_MS);
   const usdPerMinute = (options.usdPerHour ?? RUNAWAY_USD_PER_HOUR) / 60;
-  return { ...line, startMs, endMs: startMs + RUNAWAY_HOURS * 3_600_000, tokensPerMinute: Math.round((usdPerMinute / usdPerUnit) * tokensPerUnit) };
+  return { ...line, startMs, endMs: startMs + RUNAWAY_HOURS * 3_600_000, tokensPerMinute: Math.round((usdPerMinute / usdPerUnit) * tokensPerUnit), tokensPerUnit };
 }
 
 /** The minutes of `day` the runaway runs in, [first, end), by index from 00:00 UTC; empty when it does not. */
@@ -50,4 +52,9 @@ export function runawayTokens(runaway: Runaway | undefined, item: Pick<LineItem,
   if (runaway === undefined || item.account !== runaway.account || item.region !== runaway.region || item.service !== runaway.service || item.usageType !== runaway.usageType) return 0;
   const { first, end } = runawayMinutes(runaway, item.day);
   return (end - first) * runaway.tokensPerMinute;
+}
+
+/** The runaway's quantity on the bill in a line item of `day`, in the usage type's units: 0 for every other line. */
+export function runawayQuantity(runaway: Runaway | undefined, item: Pick<LineItem, 'day' | 'account' | 'region' | 'service' | 'usageType'>): number {
+  return runaway === undefined ? 0 : runawayTokens(runaway, item) / runaway.tokensPerUnit;
 }
