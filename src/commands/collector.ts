@@ -58,7 +58,7 @@ export function createCollector(config: Config, { health, logger, clock, random,
     if (config.live.roleArns.length > 0) health.declareApi(STS);
   }
   const collector = new Collector({
-    sources: sourcesFor(config, { client: wrap ? wrap(client) : client, store, logger, ...(clock ? { clock } : {}), ...(live ? { live: { readers: live.readers, priceList: live.priceList } } : {}) }),
+    sources: sourcesFor(config, { client: wrap ? wrap(client) : client, store, logger, ...(clock ? { clock } : {}), ...(live ? { live } : {}) }),
     health,
     logger,
     refresh: config.refresh,
