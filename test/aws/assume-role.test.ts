@@ -1,33 +1,22 @@
 // Keys of a role in another account: asked of STS once for every client of the account, asked again
 // shortly before they expire, and a one-line reason when they cannot be had.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import { assumeRole } from '../../src/aws/assume-role.js';
 import type { AwsRequest } from '../../src/aws/requests.js';
+import { answering } from '../helpers/stand-in.js';
 
 const ROLE = 'arn:aws:iam::111111111111:role/reader';
 
 /** An STS stand-in (Query protocol) that answers each AssumeRole with the next of `answers`, as XML. */
 async function sts(t: Test, answers: string[]) {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const body = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>${answers.shift() ?? ''}</AssumeRoleResult></AssumeRoleResponse>`;
-      res.writeHead(200, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const answer = (result: string) => `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>${result}</AssumeRoleResult></AssumeRoleResponse>`;
+  const endpoint = await answering(t, answers.map(answer), 'text/xml', answer(''));
   const requests: AwsRequest[] = [];
   const role = assumeRole(ROLE, {
     region: 'us-east-1', maxAttempts: 1, requestTimeoutMs: 5_000, onRequest: (request) => requests.push(request),
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
   });
-  t.teardown(() => {
-    role.destroy();
-    server.close();
-  });
+  t.teardown(() => role.destroy());
   return { role, requests };
 }
 

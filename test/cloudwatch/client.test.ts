@@ -1,7 +1,5 @@
 // The CloudWatch client with the real SDK: pages, their limit, answers with missing parts, refused keys,
 // the SDK's own endpoint variable, and what each request costs.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import type { AwsRequest } from '../../src/aws/requests.js';
 import { CLOUDWATCH, CloudWatchMetrics, GET_METRIC_DATA_PRICE_USD_PER_METRIC, type CloudWatchOptions } from '../../src/cloudwatch/client.js';
@@ -10,6 +8,7 @@ import { startEmulator } from '../../src/emulator/server.js';
 import { LIVE_QUERIES } from '../../src/sources/live/source.js';
 import { dayStartMs } from '../../src/time.js';
 import { forgetAwsEnvironment } from '../helpers/aws-environment.js';
+import { answering as standIn } from '../helpers/stand-in.js';
 
 const TODAY = '2026-11-20';
 const DAYS_AGO = '2026-11-16';
@@ -69,24 +68,13 @@ t.test("the endpoint and keys from the SDK's own variables", async (t) => {
 
 /** A CloudWatch stand-in that answers every request with the next of `answers` (AWS JSON 1.0). */
 async function answering(t: Test, answers: object[]) {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const body = JSON.stringify(answers.shift() ?? {});
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = await standIn(t, answers.map((answer) => JSON.stringify(answer)), 'application/x-amz-json-1.0');
   const requests: AwsRequest[] = [];
   const metrics = new CloudWatchMetrics({
     maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 10, onRequest: (request) => requests.push(request),
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, credentials: CREDENTIALS,
+    endpoint, credentials: CREDENTIALS,
   });
-  t.teardown(() => {
-    metrics.destroy();
-    server.close();
-  });
+  t.teardown(() => metrics.destroy());
   return { metrics, requests };
 }
 

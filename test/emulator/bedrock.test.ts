@@ -2,14 +2,13 @@
 // directory over it: the teams' application inference profiles per region and account, their models
 // and tags, consistent with the ModelIds CloudWatch counts.
 import { BedrockClient, ListTagsForResourceCommand, paginateListInferenceProfiles, ListInferenceProfilesCommand } from '@aws-sdk/client-bedrock';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import { BedrockProfiles } from '../../src/bedrock/profiles.js';
 import { parseModelId } from '../../src/billing/model-ids.js';
 import { generateDataset } from '../../src/emulator/dataset.js';
 import { callerOf } from '../../src/emulator/live/callers.js';
 import { startEmulator } from '../../src/emulator/server.js';
+import { answering } from '../helpers/stand-in.js';
 
 const TODAY = '2026-11-20';
 const NOW = new Date(`${TODAY}T12:00:00Z`);
@@ -92,7 +91,7 @@ t.test('wrong methods are unknown operations; wire faults are error answers', as
 });
 
 t.test('profiles listed without a foundation model, or without parts, resolve to nothing', async (t) => {
-  const answers: object[] = [
+  const answers = [
     {
       inferenceProfileSummaries: [
         { inferenceProfileArn: 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa', models: [{ modelArn: 'arn:aws:bedrock:us-east-1:123456789012:custom-model/x' }] },
@@ -102,22 +101,10 @@ t.test('profiles listed without a foundation model, or without parts, resolve to
         { inferenceProfileId: 'dddddddddddd', models: ['us-east-1', 'us-east-2', 'us-west-2'].map((region) => ({ modelArn: `arn:aws:bedrock:${region}::foundation-model/amazon.nova-pro-v1:0` })) },
       ],
     },
-    {},
   ];
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const body = JSON.stringify(answers.shift() ?? {});
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const directory = new BedrockProfiles({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 10, onRequest: () => {}, relistAfterMs: 0, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, credentials: CREDENTIALS });
-  t.teardown(() => {
-    directory.destroy();
-    server.close();
-  });
+  const endpoint = await answering(t, answers.map((answer) => JSON.stringify(answer)), 'application/json');
+  const directory = new BedrockProfiles({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 10, onRequest: () => {}, relistAfterMs: 0, endpoint, credentials: CREDENTIALS });
+  t.teardown(() => directory.destroy());
   t.same(await directory.resolve('us-east-1', 'dddddddddddd', NOW), { modelId: 'amazon.nova-pro-v1:0', route: 'regional', quota: 'cross_region' }, "a profile over a geography's regions counts against the cross-Region quota");
   for (const profile of ['aaaaaaaaaaaa', 'bbbbbbbbbbbb', 'cccccccccccc']) t.equal(await directory.resolve('us-east-1', profile, NOW), undefined, profile);
 });

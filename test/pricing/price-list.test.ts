@@ -1,7 +1,5 @@
 // The AWS Price List's Bedrock products for a region, with the real SDK against the emulator: both
 // service codes, every page, held for a day, one-line failures.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import t, { type Test } from 'tap';
 import type { AwsRequest } from '../../src/aws/requests.js';
@@ -9,6 +7,7 @@ import { CATALOGUE } from '../../src/emulator/catalogue.js';
 import { generateDataset } from '../../src/emulator/dataset.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { PriceList } from '../../src/pricing/price-list.js';
+import { answering } from '../helpers/stand-in.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const DAY_MS = 86_400_000;
@@ -68,15 +67,8 @@ t.test('the emulator pages, filters and refuses as the Price List does', async (
 });
 
 t.test('an answer without products is none', async (t) => {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': 2 }).end('{}'));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const priceList = new PriceList({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 5, relistAfterMs: DAY_MS, onRequest: () => {}, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-  t.teardown(() => {
-    priceList.destroy();
-    server.close();
-  });
+  const endpoint = await answering(t, [], 'application/x-amz-json-1.1');
+  const priceList = new PriceList({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 5, relistAfterMs: DAY_MS, onRequest: () => {}, endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  t.teardown(() => priceList.destroy());
   t.same(await priceList.products('us-east-1', NOW), []);
 });

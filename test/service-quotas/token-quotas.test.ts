@@ -1,8 +1,6 @@
 // Bedrock's per-minute token quotas from Service Quotas, with the real SDK against the emulator: every
 // model's on-demand, cross-Region and global quota read by name into the bill's model, for the account
 // the credentials belong to; a region's list held for a while; failures one line.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ListServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import t, { type Test } from 'tap';
 import type { AwsRequest } from '../../src/aws/requests.js';
@@ -10,6 +8,7 @@ import { generateDataset } from '../../src/emulator/dataset.js';
 import { QUOTA_MODEL_NAMES } from '../../src/emulator/live/quotas.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { ServiceQuotas } from '../../src/service-quotas/token-quotas.js';
+import { answering } from '../helpers/stand-in.js';
 
 const DATASET = generateDataset({ seed: 4, size: 'small', today: '2026-11-20' });
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -80,16 +79,8 @@ t.test('a page without quotas, and quotas without a name, an ARN or a value, are
   const name = 'On-demand InvokeModel tokens per minute for Amazon Nova Pro';
   const arn = `arn:aws:servicequotas:us-east-1:${FIRST}:bedrock/L-00000001`;
   const answers = [{ NextToken: 'more' }, { Quotas: [{ QuotaName: name, QuotaArn: arn, Value: 1000 }, { QuotaArn: arn, Value: 1 }, { QuotaName: name, Value: 2 }, { QuotaName: name, QuotaArn: arn }, { QuotaName: name, QuotaArn: 'arn:aws:iam::role/x', Value: 3 }] }];
-  const server = createServer((req, res) => {
-    req.resume();
-    const body = JSON.stringify(answers.shift() ?? {});
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(body) }).end(body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const quotas = new ServiceQuotas({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 5, relistAfterMs: 0, onRequest: () => {}, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-  t.teardown(() => {
-    quotas.destroy();
-    server.close();
-  });
+  const endpoint = await answering(t, answers.map((answer) => JSON.stringify(answer)), 'application/x-amz-json-1.1');
+  const quotas = new ServiceQuotas({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 5, relistAfterMs: 0, onRequest: () => {}, endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  t.teardown(() => quotas.destroy());
   t.same(await quotas.tokenQuotas('us-east-1', NOW), [{ account: FIRST, scope: 'on_demand', model: 'nova-pro', provider: 'amazon', tokensPerMinute: 1000 }]);
 });
