@@ -29,6 +29,8 @@ interface Run {
   ok: boolean;
   /** Its first refresh has finished, well or not. */
   done: boolean;
+  /** Why its refreshes fail, as logged, while they do: the same failure again is not logged again. */
+  failing?: string;
   seconds: number;
 }
 
@@ -123,13 +125,19 @@ export class Collector {
     try {
       run.rendered = await renderContribution(await run.source.refresh({ now: this.#clock(), signal, pacer }), pacer);
       run.ok = true;
+      if (run.failing !== undefined) logger.info({ source }, `refresh works again after: ${run.failing}`);
+      delete run.failing;
       health.sourceSuccess.set({ source }, 1);
       health.sourceLastSuccess.set({ source }, this.#clock().getTime() / 1000);
       await this.#rebuild();
     } catch (error) {
       run.ok = false;
       health.sourceSuccess.set({ source }, 0);
-      logger.error({ err: error, source, failures: run.loop.status.consecutiveFailures + 1 }, `refresh failed, keeping the last good series: ${oneLine(error)}`);
+      const why = oneLine(error);
+      const failures = run.loop.status.consecutiveFailures + 1;
+      if (why === run.failing) logger.debug({ err: error, source, failures }, `refresh failed again, keeping the last good series: ${why}`);
+      else logger.error({ err: error, source, failures }, `refresh failed, keeping the last good series: ${why}`);
+      run.failing = why;
       throw error;
     } finally {
       run.done = true;

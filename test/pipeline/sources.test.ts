@@ -17,9 +17,10 @@ import type { RefreshContext, Source } from '../../src/sources/source.js';
 import { sourcesFor } from '../../src/sources/index.js';
 import { dayOf, dayStartMs } from '../../src/time.js';
 import { landingPage } from '../../src/web/landing.js';
+import type { Logger } from '../../src/log.js';
 import { parseExposition } from '../helpers/exposition.js';
 import { NO_KEYS } from '../helpers/cost-source.js';
-import { until } from '../helpers/rig.js';
+import { capturingLogger, until } from '../helpers/rig.js';
 import { silentLogger } from '../helpers/stack.js';
 
 const MINUTE = 60_000;
@@ -56,7 +57,7 @@ class MinuteSource implements Source {
   }
 }
 
-async function setup(t: Test, options: { now: string; client?: CostSource; upstream?: (minute: number) => number }) {
+async function setup(t: Test, options: { now: string; client?: CostSource; upstream?: (minute: number) => number; logger?: Logger }) {
   const clock = { now: new Date(options.now) };
   const { config } = loadConfig(['--refresh.retry-base=10m', '--refresh.retry-max=10m'], {});
   const health = new HealthMetrics('test', { processMetrics: false });
@@ -68,7 +69,7 @@ async function setup(t: Test, options: { now: string; client?: CostSource; upstr
   }));
   t.teardown(() => real.destroy());
   const client = options.client ?? real;
-  const logger = silentLogger();
+  const logger = options.logger ?? silentLogger();
   const minutes = new MinuteSource(options.upstream ?? (() => 10));
   const sources = [...sourcesFor(config, { client, store: new LedgerStore(new Ledger(100), undefined, logger), logger, clock: () => clock.now }), minutes];
   const collector = new Collector({ sources, health, logger, refresh: config.refresh, clock: () => clock.now });
@@ -131,6 +132,22 @@ t.test('a failing source keeps its last good series and never blanks another', a
   t.equal(await value('bedrock_exporter_refresh_success'), 0);
   t.equal(await value('test_live_tokens_total'), 50, "the failed source's last good series are still served");
   t.equal(await value('bedrock_cost_usd_month_to_date'), cost, "and the other source's series too");
+});
+
+t.test('a source failing the same way says so once, and again when it works', async (t) => {
+  const { logger, lines } = capturingLogger('info');
+  const { collector, minutes } = await setup(t, { now: '2026-11-20T12:00:30Z', logger });
+  t.ok(await collector.refresh());
+  minutes.failing = true;
+  for (let i = 0; i < 3; i++) t.notOk(await collector.refresh());
+  const said = () => lines.filter((line) => line.includes('test_minutes') && !line.includes('refresh succeeded')).map((line) => (JSON.parse(line) as { msg: string }).msg);
+  t.same(said(), ['refresh failed, keeping the last good series: the minutes are down'], 'three failures, one line');
+  minutes.failing = false;
+  t.ok(await collector.refresh());
+  t.equal(said().at(-1), 'refresh works again after: the minutes are down');
+  minutes.failing = true;
+  t.notOk(await collector.refresh());
+  t.equal(said().length, 3, 'a failure after a success is news again');
 });
 
 t.test('when the bill-wide source fails from the start, the others are served and the page says so', async (t) => {
