@@ -49,7 +49,7 @@ export class Ledger {
   readonly #days: LRUCache<Day, Map<string, DayEntry>>;
   #revision = 0;
   #commits = 0;
-  #waiting: Array<() => void> = [];
+  #waiting: Array<{ wake: () => void; fail: (error: unknown) => void }> = [];
 
   constructor(maxDays: number) {
     this.#days = new LRUCache({ max: maxDays });
@@ -73,22 +73,28 @@ export class Ledger {
       this.#days.set(entry.day, forDay);
     }
     this.#commits += 1;
-    for (const wake of this.#waiting.splice(0)) wake();
+    for (const waiter of this.#waiting.splice(0)) waiter.wake();
   }
 
-  /** Resolves at the next commit; rejects with the signal's reason when it is aborted first. */
+  /** A read of the bill failed: whoever waits for the next commit learns why now, not at the next read that works. */
+  readFailed(error: unknown): void {
+    for (const waiter of this.#waiting.splice(0)) waiter.fail(error);
+  }
+
+  /** Resolves at the next commit; rejects with the read's error when a read fails first, or the signal's reason when it is aborted. */
   nextCommit(signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       signal.throwIfAborted();
-      const wake = (): void => {
+      const settle = (done: () => void): void => {
         signal.removeEventListener('abort', abort);
-        resolve();
+        done();
       };
+      const waiter = { wake: () => settle(resolve), fail: (error: unknown) => settle(() => reject(error)) };
       const abort = (): void => {
-        this.#waiting = this.#waiting.filter((waiter) => waiter !== wake);
+        this.#waiting = this.#waiting.filter((other) => other !== waiter);
         reject(signal.reason);
       };
-      this.#waiting.push(wake);
+      this.#waiting.push(waiter);
       signal.addEventListener('abort', abort, { once: true });
     });
   }

@@ -97,7 +97,16 @@ export abstract class DailySource implements Source {
   /** Its series as the exporter serves them on `today`, from the ledger entries of the days that day shows. */
   abstract contribute(today: Day, entries: Iterable<DayEntry>, pacer?: Pacer): Promise<Contribution>;
 
-  async refresh({ now, signal, pacer }: RefreshContext): Promise<Contribution> {
+  async refresh(context: RefreshContext): Promise<Contribution> {
+    try {
+      return await this.#refresh(context);
+    } catch (error) {
+      this.daily.store.ledger.readFailed(error);
+      throw error;
+    }
+  }
+
+  async #refresh({ now, signal, pacer }: RefreshContext): Promise<Contribution> {
     const { store, settleDays, lookbackDays } = this.daily;
     const today = dayOf(now);
     const range = windowOf(today, lookbackDays);

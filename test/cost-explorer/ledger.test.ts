@@ -46,4 +46,11 @@ t.test('a reader can wait for the next commit, and stop waiting', async (t) => {
   await t.rejects(ledger.nextCommit(stop.signal), { message: 'stopping' }, 'an aborted signal does not wait');
   ledger.commit([entry('2026-11-25', 'a', false)]);
   t.equal(ledger.commits, 2, 'an abandoned wait is forgotten');
+
+  const waiting = ledger.nextCommit(new AbortController().signal);
+  ledger.readFailed(new Error('no credentials'));
+  await t.rejects(waiting, { message: 'no credentials' }, 'a failed read is told at once');
+  ledger.readFailed(new Error('again'));
+  ledger.commit([entry('2026-11-26', 'a', false)]);
+  t.equal(ledger.commits, 3, 'a told wait is forgotten');
 });

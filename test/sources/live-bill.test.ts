@@ -23,9 +23,13 @@ t.test('the regions wait for the first read of the bill, then follow every chang
   t.same(await bill.regions(new AbortController().signal), ['eu-west-1', 'us-east-1'], 'a region new today, not settled yet');
 });
 
-t.test('a bill that is never read leaves the live plane a one-line reason', async (t) => {
-  const bill = new BillView(new Ledger(10), memoizedClassifier());
-  await t.rejects(bill.regions(AbortSignal.abort()), { message: /the bill, which says where Bedrock is used, has not been read yet \(or set --live.regions\)/ });
+t.test('a bill that is not read leaves the live plane a one-line reason, as soon as its read fails', async (t) => {
+  const ledger = new Ledger(10);
+  const bill = new BillView(ledger, memoizedClassifier());
+  await t.rejects(bill.regions(AbortSignal.abort()), { message: 'the bill, which says where Bedrock is used, has not been read yet; or set --live.regions' });
+  const waiting = bill.regions(new AbortController().signal);
+  ledger.readFailed(new Error('no AWS credentials found'));
+  await t.rejects(waiting, { message: 'the bill, which says where Bedrock is used, could not be read (no AWS credentials found); or set --live.regions' });
 });
 
 t.test('the settled day to reconcile with, and its tokens; none before a day settles', async (t) => {

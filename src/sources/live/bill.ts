@@ -1,4 +1,5 @@
 import type { Classifier } from '../../billing/classifier.js';
+import { oneLine } from '../../errors.js';
 import type { Ledger } from '../../cost-explorer/ledger.js';
 import { addDays, dayOf, type Day } from '../../time.js';
 import { billRates, type BillRate } from './rates.js';
@@ -25,7 +26,8 @@ export class BillView {
   async regions(signal: AbortSignal): Promise<string[]> {
     if (this.#ledger.commits === 0) {
       await this.#ledger.nextCommit(signal).catch((error: unknown) => {
-        throw new Error('the bill, which says where Bedrock is used, has not been read yet (or set --live.regions)', { cause: error });
+        const why = signal.aborted ? 'has not been read yet' : `could not be read (${oneLine(error)})`;
+        throw new Error(`the bill, which says where Bedrock is used, ${why}; or set --live.regions`, { cause: error });
       });
     }
     const commits = this.#ledger.commits;
