@@ -2,7 +2,7 @@
 import { ExporterError } from '../errors.js';
 import { seededRandom } from './random.js';
 
-export const FAULTS = ['throttle', 'data_unavailable', 'http_500', 'http_503', 'slow', 'hang', 'truncated', 'malformed', 'expired_token'] as const;
+export const FAULTS = ['throttle', 'data_unavailable', 'http_500', 'http_503', 'slow', 'hang', 'truncated', 'malformed', 'expired_token', 'access_denied'] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export interface FaultRule {

@@ -89,8 +89,8 @@ const CREDENTIAL = /Credential=([^/,\s]+)\/\d+\/([a-z0-9-]+)\//;
 const ACCOUNT_IN_KEY = /(\d{12})$/;
 
 // Fault answers. LimitExceededException is HTTP 400 with this message (bedrock-billing.md §5);
-// InternalFailure (500), ServiceUnavailable (503) and ExpiredTokenException (400) are the AWS
-// common errors; the DataUnavailableException message is the one Cost Explorer gives before data exists.
+// InternalFailure (500), ServiceUnavailable (503), ExpiredTokenException and AccessDeniedException
+// (400) are the AWS common errors; the DataUnavailableException message is the one Cost Explorer gives before data exists.
 const FAULT_ERRORS: Partial<Record<Fault, ServiceError>> = {
   throttle: new ServiceError('LimitExceededException', 'Rate limit exceeded'),
   data_unavailable: new ServiceError(
@@ -100,12 +100,14 @@ const FAULT_ERRORS: Partial<Record<Fault, ServiceError>> = {
   http_500: new ServiceError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500),
   http_503: new ServiceError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503),
   expired_token: new ServiceError('ExpiredTokenException', 'The security token included in the request is expired'),
+  access_denied: new ServiceError('AccessDeniedException', 'User: arn:aws:iam::123456789012:user/emulator is not authorized to perform this action'),
 };
 
 /** STS names its common errors its own way. */
 const STS_FAULT_ERRORS: Partial<Record<Fault, ServiceError>> = {
   throttle: new ServiceError('Throttling', 'Rate exceeded'),
   expired_token: new ServiceError('ExpiredToken', 'The security token included in the request is expired'),
+  access_denied: new ServiceError('AccessDenied', 'User: arn:aws:iam::123456789012:user/emulator is not authorized to perform: sts:AssumeRole', 403),
   http_500: new ServiceError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500),
   http_503: new ServiceError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503),
 };

@@ -208,6 +208,42 @@ t.test('a failing CloudWatch keeps the last live values and never touches the bi
   t.match(JSON.parse(warned[0]!).msg, /^could not read CloudWatch in us-east-1 with the exporter's own credentials, its live series keep their last values: /);
 });
 
+t.test('without permissions: CloudWatch denied fails the live plane with one line that names the off switch; the bill is served', async (t) => {
+  const { logger, lines } = capturingLogger('info');
+  const { clock, emulator, collector, samples } = await setup(t, ['--live.regions=us-east-1,eu-west-1'], { logger });
+  emulator.faults.add({ fault: 'access_denied', operation: 'GetMetricData' });
+  for (const at of ['12:00:30', '12:05:30', '12:10:30']) {
+    clock.now = new Date(`${TODAY}T${at}Z`);
+    t.notOk(await collector.refresh());
+  }
+  const errors = lines.filter((line) => line.includes('"level":50'));
+  t.equal(errors.length, 1, 'three polls, one line');
+  t.match(errors[0], /refresh failed, keeping the last good series: AWS denied GetMetricData \(.*\); the identity needs cloudwatch:GetMetricData, see deploy\/iam-policy.json; or --live.enabled=false leaves the live plane out"/);
+  const health = sumBy(await samples(), 'bedrock_exporter_source_refresh_success', ['source']);
+  t.equal(health.get('cloudwatch_live'), 0, 'the live plane says it fails');
+  t.equal(health.get('cost_explorer_usage_type'), 1, 'the billing plane is fine');
+  t.ok((sumBy(await samples(), 'bedrock_cost_usd_month_to_date', []).get('') ?? 0) > 0);
+});
+
+t.test("without permissions for the live plane's other APIs: one warning each, the minutes counted all the same", async (t) => {
+  // On the 1st the Price List is asked too (the test of what the bill has not priced yet).
+  const today = '2026-12-01';
+  const dataset = generateDataset({ seed: 4, size: 'demo', today });
+  for (const [operation, permission] of [['ListServiceQuotas', 'servicequotas:ListServiceQuotas'], ['ListInferenceProfiles', 'bedrock:ListInferenceProfiles'], ['GetProducts', 'pricing:GetProducts']] as const) {
+    const { logger, lines } = capturingLogger('info');
+    const { clock, emulator, collector, samples } = await setup(t, ['--live.regions=us-east-1,eu-west-1'], { dataset, today, logger });
+    emulator.faults.add({ fault: 'access_denied', operation });
+    for (const at of ['12:00:30', '12:05:30', '12:10:30']) {
+      clock.now = new Date(`${today}T${at}Z`);
+      t.ok(await collector.refresh(), `${operation} denied: the live plane still refreshes`);
+    }
+    t.ok(emulator.stats().requests[operation]! > 0, `${operation} was asked`);
+    const warnings = lines.filter((line) => line.includes('"level":40') && line.includes(permission));
+    t.equal(warnings.length, 1, `${operation}: one warning, naming ${permission}`);
+    t.ok((sumBy(await samples(), 'bedrock_live_tokens_total', []).get('') ?? 0) > 0, 'the tokens are counted');
+  }
+});
+
 t.test('GetMetricData is counted and priced per metric returned', async (t) => {
   const { emulator, collector, samples } = await setup(t, ['--live.regions=us-east-1']);
   t.ok(await collector.refresh());

@@ -1,5 +1,6 @@
 import type { ProfileDirectory } from '../../bedrock/profiles.js';
 import { parseModelId, type InvokedModel } from '../../billing/model-ids.js';
+import { AwsError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { LiveMetrics, MetricQuery } from '../../cloudwatch/client.js';
 import { addTo, family, renderLabels, set, type Family } from '../../metrics/series.js';
@@ -147,7 +148,7 @@ export class LiveSource implements Source {
     const { ready, failed: refused } = await this.#readyReaders();
     const failed = await eachRegion(ready, regions, (reader, region) => this.#read(reader, region, endMs, signal));
     // Nothing read: the source fails, and its last good series are served.
-    if (refused.length + failed.length > 0 && ready.length * regions.length === failed.length) throw (refused[0] ?? failed[0])!.error;
+    if (refused.length + failed.length > 0 && ready.length * regions.length === failed.length) throw withOffSwitch((refused[0] ?? failed[0])!.error);
     this.#warnings.poll('cloudwatch', [...refused, ...failed].map(({ reader, region, error }) => ({
       key: failureKey(reader, region),
       error,
@@ -310,6 +311,12 @@ export class LiveSource implements Source {
     }
     return [];
   }
+}
+
+/** A live plane denied its first API says how to leave it out: it is on by default, and optional. */
+function withOffSwitch(error: unknown): unknown {
+  if (!(error instanceof AwsError) || error.code !== 'BUE_ERR_AWS_ACCESS_DENIED') return error;
+  return new AwsError(error.code, `${error.message}; or --live.enabled=false leaves the live plane out`, { cause: error.cause });
 }
 
 /** Today so far for the landing page: the estimated cost and the tokens, through the latest minute read. */
