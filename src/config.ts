@@ -59,7 +59,7 @@ export const SETTINGS = {
     requestTimeoutMs: setting({ key: 'aws.request_timeout', parse: duration(100), default: '60s', help: 'deadline of one request' }),
   },
   live: {
-    enabled: setting({ key: 'live.enabled', parse: bool, default: false, help: 'read Bedrock\'s per-minute counts from CloudWatch (the live plane)' }),
+    enabled: setting({ key: 'live.enabled', parse: bool, default: true, help: 'read Bedrock\'s per-minute counts from CloudWatch (the live plane)' }),
     intervalMs: setting({ key: 'live.interval', parse: duration(60_000), default: '5m', help: 'time between CloudWatch polls, at least 1m' }),
     regions: setting({ key: 'live.regions', parse: textList, default: [], shownDefault: 'where the bill shows Bedrock', help: 'regions to read CloudWatch in (comma-separated)' }),
     roleArns: setting({ key: 'live.role_arns', flag: 'live.role-arn', parse: roleArns, default: [], repeatable: true, shownDefault: 'none', help: 'an IAM role in another account to assume and read its CloudWatch and Bedrock too (a monitoring account needs none)' }),

@@ -80,7 +80,7 @@ async function dispatch(argv: string[], io: Io, run: RunState): Promise<number> 
     // A demo is for the person at this machine: it listens on loopback unless told otherwise, it
     // holds the month before too (the emulator charges nothing), so its chart is never two bars, it
     // shows who spends by the emulator's team tag, and both planes: the bill and the live minutes.
-    defaults: command === 'demo' ? { 'web.listen_address': ['127.0.0.1:9180'], 'collection.lookback_days': '30', 'collection.allocation_tags': ['team'], 'live.enabled': 'true' } : {},
+    defaults: command === 'demo' ? { 'web.listen_address': ['127.0.0.1:9180'], 'collection.lookback_days': '30', 'collection.allocation_tags': ['team'] } : {},
     command: backfill?.BACKFILL_SETTINGS ?? {},
   });
   run.debug = commandLine.config.log.level === 'debug';

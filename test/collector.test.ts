@@ -16,7 +16,8 @@ async function setup(t: Test, now: string, flags: string[] = []) {
   const dataset = generateDataset({ seed: 3, size: 'small', today: dayOf(clock.now) });
   const emulator = await startEmulator({ dataset, clock: () => clock.now, pageSize: 50 });
   t.teardown(() => emulator.close());
-  const { config } = loadConfig(flags, {});
+  // The billing plane's loop alone; the live plane's has its own tests (test/sources/live.test.ts).
+  const { config } = loadConfig(['--live.enabled=false', ...flags], {});
   const health = new HealthMetrics('test', { processMetrics: false });
   const reads: string[] = [];
   const counting = (real: CostSource): CostSource => ({

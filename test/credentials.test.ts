@@ -20,7 +20,8 @@ t.test('missing credentials: a clear message, no crash, refresh_success 0, retri
   const exporter = await startExporter(config, logger, { endpoint: 'http://127.0.0.1:9', processMetrics: false });
   t.teardown(() => exporter.close());
   t.notOk(await exporter.collector.refresh());
-  t.equal(exporter.collector.status.lastError, 'no AWS credentials found: set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with an IAM role');
+  t.equal(exporter.collector.status.lastError, 'cost_explorer_usage_type: no AWS credentials found: set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with an IAM role');
+  t.ok(lines.some((line) => line.includes('the bill, which says where Bedrock is used, could not be read (no AWS credentials found')), 'the live plane says why it has nothing, at once');
   t.ok(lines.some((line) => line.includes('no AWS credentials found')), 'the log says it');
   t.notOk(await exporter.collector.refresh(), 'it tries again and fails again, without crashing');
   t.ok(exporter.collector.status.consecutiveFailures >= 2);

@@ -47,11 +47,13 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const clock = { now: new Date(options.now ?? '2026-11-20T12:00:00Z') };
   const dataset = options.dataset ?? generateDataset({ seed: options.seed ?? 7, size: options.size ?? 'small', today: dayOf(clock.now), scenario: options.scenario ?? 'default' });
   const emulator = await startEmulator({ dataset, clock: () => clock.now, pageSize: options.pageSize ?? 500, faults: options.faults ?? [] });
-  const { config } = loadConfig(['--web.listen-address=127.0.0.1:0', '--aws.max-attempts=1', ...(options.flags ?? [])], {});
+  // The billing plane's behaviour; a test of both planes asks for the live one (--live.enabled=true).
+  const { config } = loadConfig(['--web.listen-address=127.0.0.1:0', '--aws.max-attempts=1', '--live.enabled=false', ...(options.flags ?? [])], {});
   const credentials = options.credentials ?? { accessKeyId: 'test', secretAccessKey: 'test' };
   let exporter: Exporter;
   try {
-    if (options.endpoint === 'environment') process.env.AWS_ENDPOINT_URL_COST_EXPLORER = emulator.url;
+    // The live plane's APIs (CloudWatch, Bedrock, ...) through the SDK's variable for every service.
+    if (options.endpoint === 'environment') Object.assign(process.env, { AWS_ENDPOINT_URL_COST_EXPLORER: emulator.url, AWS_ENDPOINT_URL: emulator.url });
     const endpoint = options.endpoint === 'environment' ? undefined : options.endpoint ? await options.endpoint(emulator.url) : emulator.url;
     exporter = await startExporter(config, options.logger ?? pino({ level: 'silent' }), {
       ...(endpoint ? { endpoint } : {}),

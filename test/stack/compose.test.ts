@@ -3,6 +3,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
+import { STS } from '../../src/aws/assume-role.js';
+import { BEDROCK } from '../../src/bedrock/profiles.js';
+import { CLOUDWATCH } from '../../src/cloudwatch/client.js';
+import { COST_EXPLORER } from '../../src/cost-explorer/client.js';
+import { PRICING } from '../../src/pricing/price-list.js';
+import { SERVICE_QUOTAS } from '../../src/service-quotas/token-quotas.js';
 
 // docker-compose.yml against the files it mounts and the configuration inside them. No Docker engine
 // runs here, so the compose file is checked with Debian's docker-compose (its `config` validates
@@ -158,6 +164,9 @@ t.test('AWS variables pass through only when set, and the exporter container is 
   const environment = service('exporter').environment as string[];
   for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION']) {
     t.ok(environment.includes(name), `${name} without a value: taken from the shell when set, absent otherwise`);
+  }
+  for (const { endpointVariable } of [COST_EXPLORER, CLOUDWATCH, BEDROCK, SERVICE_QUOTAS, PRICING, STS]) {
+    t.ok(environment.includes(endpointVariable), `${endpointVariable}: every API the exporter calls can be pointed elsewhere`);
   }
   const exporter = compose.services['exporter'] as Service & { read_only?: boolean; tmpfs?: string[]; cap_drop?: string[] };
   t.equal(exporter.read_only, true, 'read-only root filesystem');

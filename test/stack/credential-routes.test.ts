@@ -74,7 +74,8 @@ function container(name: string, service: Service) {
 const keysSeen = () => Object.keys(emulator.stats().signedBy);
 
 async function bringsTheStackUp(t: Test, files: string[], shell: Record<string, string>, accessKey: string) {
-  const services = resolve(files, { ...shell, AWS_ENDPOINT_URL_COST_EXPLORER: emulator.url, BACKFILL_RULES_DAYS: '1' });
+  const endpoints = Object.fromEntries(['COST_EXPLORER', 'CLOUDWATCH', 'BEDROCK', 'SERVICE_QUOTAS', 'PRICING', 'STS'].map((api) => [`AWS_ENDPOINT_URL_${api}`, emulator.url]));
+  const services = resolve(files, { ...shell, ...endpoints, BACKFILL_RULES_DAYS: '1' });
 
   const backfill = container('backfill', services.backfill!);
   const exporter = container('exporter', services.exporter!);
@@ -96,8 +97,12 @@ async function bringsTheStackUp(t: Test, files: string[], shell: Record<string, 
   t.equal(serve.cli, '/app/dist/cli.js');
   t.equal(serve.args[0], 'serve', 'the exporter reads the account');
   const args = serve.args.map((arg) => (arg.startsWith('--web.listen-address=') ? '--web.listen-address=127.0.0.1:0' : arg));
-  const served = await runCli(args, { env: exporter.env, until: /refresh (succeeded|failed)/, timeoutMs: 60_000 });
-  t.match(served.stdout, /refresh succeeded/, 'the exporter refreshed from the account');
+  const before = emulator.stats().requests.GetMetricData ?? 0;
+  // Both planes: the live one polls CloudWatch once the bill says where Bedrock is used.
+  const served = await runCli(args, { env: exporter.env, until: /"source":"cloudwatch_live".*"msg":"refresh (succeeded|failed)"|refresh failed/, timeoutMs: 60_000 });
+  t.match(served.stdout, /"source":"cost_explorer_usage_type".*"msg":"refresh succeeded"/, 'the exporter refreshed from the account');
+  t.match(served.stdout, /"source":"cloudwatch_live".*"msg":"refresh succeeded"/, "and from the account's CloudWatch");
+  t.ok((emulator.stats().requests.GetMetricData ?? 0) > before, 'through the endpoint compose passed on');
   t.ok(existsSync(exporter.inside('/var/lib/bedrock-usage-exporter/ledger.gz')), 'and kept its ledger on its volume');
 }
 
