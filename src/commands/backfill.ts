@@ -14,6 +14,7 @@ import { checkWritable, writeFileInChunks, writing } from '../files.js';
 import { createLogger } from '../log.js';
 import { sourcesFor } from '../sources/index.js';
 import { addDays, addMonths, DAY_MS, dayOf, dayStartMs, daysBetween, eachDay, isDay, monthStart, type Day } from '../time.js';
+import { usd } from '../web/format.js';
 
 const optionalDay: Parser<Day | undefined> = (raw, name) => {
   const value = optionalText(raw, name);
@@ -115,8 +116,6 @@ export interface BackfillOverrides {
   /** Aborted by SIGINT or SIGTERM: the programs it runs are stopped, and it rejects with the reason. */
   signal?: AbortSignal;
 }
-
-const usd = (amount: number): string => `$${amount.toFixed(2)}`;
 
 /**
  * History from Cost Explorer as the exporter would have served it: reads with the exporter's query
