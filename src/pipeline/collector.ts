@@ -19,6 +19,12 @@ export interface CollectorOptions {
 export interface CollectorStatus extends RefreshStatus {
   /** The Bedrock services the sources read. */
   services: string[];
+  /** Each source's own, in the order they were given. */
+  sources: SourceStatus[];
+}
+
+export interface SourceStatus extends RefreshStatus {
+  title: string;
 }
 
 /** A source, its loop, and what it last gave, rendered. */
@@ -89,6 +95,7 @@ export class Collector {
       refreshing: statuses.some((s) => s.refreshing),
       consecutiveFailures: Math.max(0, ...statuses.map((s) => s.consecutiveFailures)),
       services: [...new Set(this.#runs.flatMap((run) => run.rendered?.contribution.services ?? []))],
+      sources: this.#runs.map((run) => ({ ...run.loop.status, title: run.source.title ?? run.source.name })),
     };
     const lastSuccess = times((s) => s.lastSuccessAt);
     if (lastSuccess.length === statuses.length && statuses.length > 0) status.lastSuccessAt = lastSuccess[0]!;

@@ -45,6 +45,8 @@ export interface RefreshContext {
 export interface Source {
   /** The `source` label of its health series. */
   readonly name: string;
+  /** What a person calls it ("the bill (Cost Explorer)"); its name when left out. */
+  readonly title?: string;
   /** Its own schedule; the exporter's refresh settings when left out. */
   readonly timing?: RefreshTiming;
   /** Everything it contributes now; throws when it cannot, and its last good contribution is served. */

@@ -1,4 +1,4 @@
-import type { CollectorStatus as RefreshStatus } from '../pipeline/collector.js';
+import type { CollectorStatus as RefreshStatus, SourceStatus } from '../pipeline/collector.js';
 import type { Snapshot } from '../pipeline/snapshot.js';
 import type { Breakdown, LiveToday, Summary, Totals } from '../sources/summary.js';
 import { monthStart } from '../time.js';
@@ -17,8 +17,18 @@ export const TABLE_ROWS = 25;
 type Tone = 'ok' | 'warn' | 'bad';
 
 function state(status: RefreshStatus, snapshot: Snapshot | undefined): { tone: Tone; text: string } {
-  if (snapshot) return status.lastError ? { tone: 'warn', text: 'serving the last good data; the latest refresh failed' } : { tone: 'ok', text: 'up to date' };
+  const failing = status.sources.filter((source) => source.lastError !== undefined).map((source) => source.title);
+  const which = failing.length > 0 && failing.length < status.sources.length ? ` of ${failing.join(' and ')}` : '';
+  if (snapshot) return status.lastError ? { tone: 'warn', text: `serving the last good data; the latest refresh${which} failed` } : { tone: 'ok', text: 'up to date' };
   return status.lastError ? { tone: 'bad', text: 'no data yet; refresh failing' } : { tone: 'warn', text: 'first refresh under way' };
+}
+
+/** One source's state in a few words, when there are several. */
+function sourceState(source: SourceStatus): string {
+  const since = source.lastSuccessAt ? `, last success ${utcTime(source.lastSuccessAt)}` : '';
+  if (source.lastError !== undefined) return `failing${since}`;
+  if (!source.lastSuccessAt) return 'first refresh under way';
+  return source.refreshing ? `refreshing${since}` : `up to date${since}`;
 }
 
 function statusRows(status: RefreshStatus, snapshot: Snapshot | undefined): string {
@@ -28,6 +38,7 @@ function statusRows(status: RefreshStatus, snapshot: Snapshot | undefined): stri
     ['Last attempt', utcTime(status.lastAttemptAt)],
     ['Next refresh', status.refreshing ? 'under way' : utcTime(status.nextRefreshAt)],
     ['Bedrock services', status.services.length ? status.services.join(', ') : 'none found yet'],
+    ...(status.sources.length > 1 ? status.sources.map((source): [string, string] => [`Source: ${source.title}`, sourceState(source)]) : []),
   ];
   if (status.lastError) rows.push(['Last error', status.lastError]);
   const summary = snapshot?.summary;

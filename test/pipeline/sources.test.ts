@@ -127,6 +127,7 @@ t.test('a failing source keeps its last good series and never blanks another', a
   minutes.failing = true;
   t.notOk(await collector.refresh(), 'the refresh as a whole did not succeed');
   t.equal(collector.status.lastError, 'test_minutes: the minutes are down', 'the status says which source failed');
+  t.same(collector.status.sources.map((source) => [source.title, source.lastError]), [['the bill (Cost Explorer)', undefined], ['test_minutes', 'the minutes are down']], 'and each source its own');
   t.equal(await value('bedrock_exporter_source_refresh_success', { source: 'test_minutes' }), 0);
   t.equal(await value('bedrock_exporter_source_refresh_success', { source: 'cost_explorer_usage_type' }), 1, 'the other source is healthy');
   t.equal(await value('bedrock_exporter_refresh_success'), 0);

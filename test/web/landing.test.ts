@@ -21,6 +21,7 @@ const status = (overrides: Partial<RefreshStatus> = {}): RefreshStatus => ({
   lastSuccessAt: new Date('2026-11-20T12:00:00Z'),
   nextRefreshAt: new Date('2026-11-20T16:00:00Z'),
   services: ['Amazon Bedrock'],
+  sources: [],
   ...overrides,
 });
 
@@ -430,6 +431,22 @@ t.test('landingPage', async (t) => {
     t.match(failing, /<tr><th>Month to date<\/th><td>\$2,000\.00, 1,000,000,000 tokens \(estimated\)<\/td><\/tr>/);
     t.match(failing, /<tr><th>Series<\/th><td>1,234<\/td><\/tr>/);
     t.notMatch(page(snapshotOf()), /tokens \(estimated\)/);
+  });
+
+  t.test('with both planes: which one failed, and the state of each', async (t) => {
+    const at = new Date('2026-11-20T12:00:00Z');
+    const bill = { refreshing: false, consecutiveFailures: 0, lastAttemptAt: at, lastSuccessAt: at, title: 'the bill (Cost Explorer)' };
+    const live = { refreshing: false, consecutiveFailures: 2, lastAttemptAt: at, lastSuccessAt: new Date('2026-11-20T11:00:00Z'), lastError: 'AWS denied GetMetricData', title: 'the live plane (CloudWatch)' };
+    const html = page(snapshotOf(), { lastError: 'cloudwatch_live: AWS denied GetMetricData', sources: [bill, live] });
+    t.match(html, /<span class="state warn">serving the last good data; the latest refresh of the live plane \(CloudWatch\) failed<\/span>/);
+    t.match(html, /<tr><th>Source: the bill \(Cost Explorer\)<\/th><td>up to date, last success 2026-11-20T12:00:00Z<\/td><\/tr>/);
+    t.match(html, /<tr><th>Source: the live plane \(CloudWatch\)<\/th><td>failing, last success 2026-11-20T11:00:00Z<\/td><\/tr>/);
+    t.match(html, /<tr><th>Last error<\/th><td>cloudwatch_live: AWS denied GetMetricData<\/td><\/tr>/);
+    const starting = page(undefined, { sources: [{ ...bill, refreshing: true }, { ...live, lastError: undefined, lastSuccessAt: undefined }], lastError: undefined });
+    t.match(starting, /<td>refreshing, last success 2026-11-20T12:00:00Z<\/td>/);
+    t.match(starting, /<tr><th>Source: the live plane \(CloudWatch\)<\/th><td>first refresh under way<\/td><\/tr>/);
+    const bothFailing = page(snapshotOf(), { lastError: 'x', sources: [{ ...bill, lastError: 'x' }, live] });
+    t.match(bothFailing, /serving the last good data; the latest refresh failed</, 'every source failing needs no names');
   });
 
   t.test('links and a page that asks for nothing else', async (t) => {

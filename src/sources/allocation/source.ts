@@ -26,6 +26,7 @@ export interface AllocationSourceOptions extends DailyOptions {
  */
 export class AllocationSource extends DailySource {
   readonly name = 'cost_explorer_allocation';
+  readonly title = 'who spends (Cost Explorer)';
   readonly #options: AllocationSourceOptions;
   readonly #classify = memoizedClassifier();
   readonly #groupings: Array<Extract<Grouping, { type: 'TAG' | 'COST_CATEGORY' }>>;

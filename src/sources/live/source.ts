@@ -119,6 +119,7 @@ const MINUTE_MS = 60_000;
 
 export class LiveSource implements Source {
   readonly name = 'cloudwatch_live';
+  readonly title = 'the live plane (CloudWatch)';
   readonly timing: RefreshTiming;
   readonly #options: LiveSourceOptions;
   readonly #minutes = new MinuteCounts();

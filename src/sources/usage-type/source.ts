@@ -20,6 +20,7 @@ export interface UsageTypeSourceOptions extends DailyOptions {
 /** Cost Explorer by usage type (and account): the bill-wide source the base families come from. */
 export class UsageTypeSource extends DailySource {
   readonly name = 'cost_explorer_usage_type';
+  readonly title = 'the bill (Cost Explorer)';
   readonly #options: UsageTypeSourceOptions;
   readonly #classify = memoizedClassifier();
   readonly #reportedUnknown = new Set<string>();
