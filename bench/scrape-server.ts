@@ -71,7 +71,8 @@ const listen = (server: Server): Promise<string> =>
   new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`)));
 
 async function serveExporter(entries: DayEntry[]): Promise<ServerReady> {
-  const { config } = loadConfig([], {});
+  // The scrape of the bill's series; the live plane would read the real CloudWatch here.
+  const { config } = loadConfig(['--live.enabled=false'], {});
   const logger = silentLogger();
   const health = new HealthMetrics(VERSION);
   const { collector } = createCollector(config, { health, logger, clock: () => new Date(dayStartMs(TODAY) + 12 * 3_600_000), wrap: () => sourceOf(entries) });
