@@ -9,9 +9,10 @@ export const LIVE_UID = 'bedrock-live';
 
 const TOKENS = 'bedrock_live_tokens_total';
 const COST = 'bedrock_live_estimated_cost_usd_total';
+const COST_BY_TAG = 'bedrock_live_allocation_estimated_cost_usd_total';
 
 export const LIVE =
-  "From CloudWatch's per-minute Bedrock metrics (--live.enabled=true): a minute shows about two minutes after it ends and the exporter polls every 5 minutes (--live.interval), so the last few minutes are missing. Estimated: the tokens priced at the bill's own rate over the last settled days; the bill stays the truth.";
+  "From CloudWatch's per-minute Bedrock metrics (the live plane, on by default): a minute shows about two minutes after it ends and the exporter polls every 5 minutes (--live.interval), so the last few minutes are missing. Estimated: the tokens priced at the bill's own rate over the last settled days; the bill stays the truth.";
 
 const rate15m = (metric: string): string => usageRate(metric, '15m');
 
@@ -65,6 +66,16 @@ const spendAndTokens = [
       { expr: 'bedrock:alert_threshold:live_spend_usd_per_hour', legend: 'runaway limit' },
     ],
   ).overrideByName('runaway limit', THRESHOLD_LINE),
+  timeSeries(
+    {
+      title: 'Estimated spend per hour by tag',
+      description: `Who spends now: the estimated spend per hour over a sliding 15 minutes by each cost allocation tag (--collection.allocation-tag) of the application inference profiles called; calls through other ids show an empty value. ${LIVE}`,
+      unit: 'currencyUSD',
+      span: 12,
+      height: 9,
+    },
+    [{ expr: `${sum(rate15m(COST_BY_TAG), 'allocation_key, allocation_value')} * 3600`, legend: '{{allocation_key}}={{allocation_value}}' }],
+  ),
   timeSeries(
     { title: 'Tokens per minute by model and direction', description: `Tokens a minute over a sliding 15 minutes. ${LIVE}`, unit: 'short', span: 12, height: 9 },
     [{ expr: `${sum(rate15m(TOKENS), 'model, direction')} * 60`, legend: '{{model}} {{direction}}' }],

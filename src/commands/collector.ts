@@ -49,7 +49,7 @@ export function createCollector(config: Config, { health, logger, clock, random,
   const settings = sourceOptions(config, onRequest, target);
   const client = new CostExplorerSource(settings);
   const store = new LedgerStore(new Ledger(config.ledger.maxDays), config.ledger.file, logger);
-  const live = config.live.enabled ? liveReaders(config.live.roleArns, settings) : undefined;
+  const live = config.live.enabled ? liveReaders(config.live.roleArns, config.collection.allocationTags, settings) : undefined;
   if (live) {
     health.declareApi(CLOUDWATCH);
     health.declareApi(BEDROCK);
@@ -81,12 +81,12 @@ export function createCollector(config: Config, { health, logger, clock, random,
 }
 
 /** The live plane's readers (the exporter's own credentials, then a role in each other account) and the Price List. */
-function liveReaders(roleArns: readonly string[], settings: ClientSettings & { region: string; maxPages: number; onRequest: OnRequest }): { readers: LiveReader[]; priceList: PriceList; destroy(): void } {
+function liveReaders(roleArns: readonly string[], tagKeys: readonly string[], settings: ClientSettings & { region: string; maxPages: number; onRequest: OnRequest }): { readers: LiveReader[]; priceList: PriceList; destroy(): void } {
   const priceList = new PriceList({ ...settings, relistAfterMs: PRICE_LIST_RELIST_MS });
   const made: Array<{ destroy(): void }> = [priceList];
   const reader = (who: string, as: typeof settings, ready?: () => Promise<unknown>): LiveReader => {
     const metrics = new CloudWatchMetrics(as);
-    const profiles = new BedrockProfiles({ ...as, relistAfterMs: PROFILES_RELIST_MS });
+    const profiles = new BedrockProfiles({ ...as, relistAfterMs: PROFILES_RELIST_MS, tagKeys });
     const quotas = new ServiceQuotas({ ...as, relistAfterMs: QUOTAS_RELIST_MS });
     made.push(metrics, profiles, quotas);
     return { who, metrics, profiles, quotas, ...(ready ? { ready } : {}) };

@@ -47,6 +47,7 @@ export function sourcesFor(config: Pick<Config, 'collection' | 'live'>, { client
         rates: (now) => bill.rates(now),
         listRates: (region, now, signal) => listed.rates(region, now, signal),
         settled: { day: () => bill.settledDay(), billed: () => bill.billedTokens() },
+        allocationTags: config.collection.allocationTags,
       }),
     );
   }

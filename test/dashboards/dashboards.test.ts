@@ -26,6 +26,7 @@ const EXPORTER_METRICS = [
   'bedrock_data_day_timestamp_seconds',
   'bedrock_live_tokens_total',
   'bedrock_live_estimated_cost_usd_total',
+  'bedrock_live_allocation_estimated_cost_usd_total',
   'bedrock_live_invocations_total',
   'bedrock_live_throttles_total',
   'bedrock_live_errors_total',

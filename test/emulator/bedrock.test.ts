@@ -61,9 +61,34 @@ t.test('a profile has its team tag; an unknown resource is not found', async (t)
   await t.rejects(client.send(new ListTagsForResourceCommand({ resourceARN: `${arn}x` })), { name: 'ResourceNotFoundException' });
 });
 
+t.test("with allocation tags configured, each profile's values of those keys: the team whose calls go through it", async (t) => {
+  const { emulator } = await bedrock(t);
+  const teams = new Map<string, string>();
+  for (const item of DATASET.itemsOn(TODAY, NOW)) {
+    const id = callerOf(item)?.dimensions.ModelId?.replace(/\+\w+$/, '');
+    if (id?.includes(':application-inference-profile/') && item.region === 'us-east-1' && item.account === DATASET.accounts[0]!.id) teams.set(id, item.tags!.team!);
+  }
+  const directory = new BedrockProfiles({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 10, onRequest: () => {}, relistAfterMs: 60_000, tagKeys: ['team', 'not-a-tag'], endpoint: emulator.url, credentials: CREDENTIALS });
+  t.teardown(() => directory.destroy());
+  t.ok(teams.size > 0);
+  for (const [arn, team] of teams) t.same((await directory.resolve('us-east-1', arn, NOW))!.tags, { team }, `${arn}: ${team}, and only the keys asked for`);
+  t.ok(emulator.stats().requests.ListTagsForResource! >= teams.size, 'one ListTagsForResource per profile listed');
+});
+
+t.test('tags without a value, or an answer without tags, give no value', async (t) => {
+  const arn = (id: string) => `arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/${id}`;
+  const models = [{ modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0' }];
+  const answers = [{ inferenceProfileSummaries: [{ inferenceProfileArn: arn('aaaaaaaaaaaa'), models }, { inferenceProfileArn: arn('bbbbbbbbbbbb'), models }] }, { tags: [{ key: 'team' }, { key: 'app', value: 'chat' }] }];
+  const endpoint = await answering(t, answers.map((answer) => JSON.stringify(answer)), 'application/json');
+  const directory = new BedrockProfiles({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 10, onRequest: () => {}, relistAfterMs: 0, tagKeys: ['team', 'app'], endpoint, credentials: CREDENTIALS });
+  t.teardown(() => directory.destroy());
+  t.same((await directory.resolve('us-east-1', arn('aaaaaaaaaaaa'), NOW))!.tags, { app: 'chat' });
+  t.same((await directory.resolve('us-east-1', arn('bbbbbbbbbbbb'), NOW))!.tags, {});
+});
+
 t.test('the directory lists a region once, and again for an unknown profile only after a while', async (t) => {
   const { emulator } = await bedrock(t);
-  const directory = new BedrockProfiles({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 10, onRequest: () => {}, relistAfterMs: 60_000, endpoint: emulator.url, credentials: CREDENTIALS });
+  const directory = new BedrockProfiles({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 10, onRequest: () => {}, relistAfterMs: 60_000, tagKeys: [], endpoint: emulator.url, credentials: CREDENTIALS });
   t.teardown(() => directory.destroy());
   const [arn, model] = [...countedProfiles('us-east-1')][0]!;
   const resolved = await directory.resolve('us-east-1', arn!, NOW);
@@ -72,6 +97,7 @@ t.test('the directory lists a region once, and again for an unknown profile only
   t.equal((await directory.resolve('us-east-1', arn!.slice(arn!.lastIndexOf('/') + 1), NOW))?.modelId, resolved!.modelId, 'by id as by ARN');
   t.equal(await directory.resolve('us-east-1', 'unknown00000', NOW), undefined);
   t.equal(emulator.stats().requests.ListInferenceProfiles, 1, 'one list');
+  t.equal(emulator.stats().requests.ListTagsForResource, undefined, 'no tags asked for, none read');
   t.equal(await directory.resolve('us-east-1', 'unknown00000', new Date(NOW.getTime() + 60_000)), undefined);
   t.equal(emulator.stats().requests.ListInferenceProfiles, 2, 'listed again a minute later');
   const global = [...countedProfiles('eu-west-1')].find(([, profileModel]) => profileModel !== undefined);
@@ -103,8 +129,8 @@ t.test('profiles listed without a foundation model, or without parts, resolve to
     },
   ];
   const endpoint = await answering(t, answers.map((answer) => JSON.stringify(answer)), 'application/json');
-  const directory = new BedrockProfiles({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 10, onRequest: () => {}, relistAfterMs: 0, endpoint, credentials: CREDENTIALS });
+  const directory = new BedrockProfiles({ maxAttempts: 1, requestTimeoutMs: 5_000, maxPages: 10, onRequest: () => {}, relistAfterMs: 0, tagKeys: [], endpoint, credentials: CREDENTIALS });
   t.teardown(() => directory.destroy());
-  t.same(await directory.resolve('us-east-1', 'dddddddddddd', NOW), { modelId: 'amazon.nova-pro-v1:0', route: 'regional', quota: 'cross_region' }, "a profile over a geography's regions counts against the cross-Region quota");
+  t.same(await directory.resolve('us-east-1', 'dddddddddddd', NOW), { modelId: 'amazon.nova-pro-v1:0', route: 'regional', quota: 'cross_region', tags: {} }, "a profile over a geography's regions counts against the cross-Region quota");
   for (const profile of ['aaaaaaaaaaaa', 'bbbbbbbbbbbb', 'cccccccccccc']) t.equal(await directory.resolve('us-east-1', profile, NOW), undefined, profile);
 });

@@ -21,13 +21,14 @@ const sourceOver = (metrics: LiveMetrics, profiles: ProfileDirectory, rates: Rea
     rates: () => rates,
     listRates: async () => new Map(),
     settled: { day: () => undefined, billed: () => new Map() },
+    allocationTags: [],
     logger: silentLogger(),
   });
 
 t.test('a profile Bedrock does not know, or names no model for, keeps its series without a model', async (t) => {
   const metrics: LiveMetrics = { read: async () => [{ label: `123456789012|InputTokenCount|${PROFILE}`, points: [[NOW.getTime() - 180_000, 100]] }] };
   const asked: string[] = [];
-  const answers = [undefined, { modelId: 'a1b2c3d4e5f6', route: 'regional' as const, quota: 'on_demand' as const }, { modelId: 'amazon.nova-pro-v1:0', route: 'regional' as const, quota: 'on_demand' as const }];
+  const answers = [undefined, { modelId: 'a1b2c3d4e5f6', route: 'regional' as const, quota: 'on_demand' as const, tags: {} }, { modelId: 'amazon.nova-pro-v1:0', route: 'regional' as const, quota: 'on_demand' as const, tags: {} }];
   const profiles: ProfileDirectory = { resolve: async (_region, profile) => (asked.push(profile), answers.shift()) };
   const source = sourceOver(metrics, profiles);
   const refresh = async () => (await source.refresh({ now: NOW, signal: new AbortController().signal, pacer: new Pacer() })).families.find((f) => f.name === 'bedrock_live_tokens_total')!;

@@ -8,6 +8,7 @@ import { GET_METRIC_DATA_PRICE_USD_PER_METRIC } from '../../src/cloudwatch/clien
 import { createCollector } from '../../src/commands/collector.js';
 import { loadConfig } from '../../src/config.js';
 import { generateDataset, type Dataset } from '../../src/emulator/dataset.js';
+import { callerOf } from '../../src/emulator/live/callers.js';
 import { QUOTA_MODEL_NAMES } from '../../src/emulator/live/quotas.js';
 import { CATALOGUE } from '../../src/emulator/catalogue.js';
 import { startEmulator } from '../../src/emulator/server.js';
@@ -167,6 +168,45 @@ t.test('every live token series of a known model is priced, in every region the 
   const tokens = read.filter((sample) => sample.name === 'bedrock_live_tokens_total' && sample.labels.model !== '' && sample.value > 0);
   t.ok(tokens.some((sample) => sample.labels.model === 'claude-haiku-3.5'), 'a model the bill shows only latency-optimized is called');
   t.same(tokens.filter((sample) => !costs.has(keyOf(sample.labels))).map((sample) => keyOf(sample.labels)), [], `all ${tokens.length} series have an estimated cost`);
+});
+
+t.test("who spends now: the live tokens and cost by the team tag of the application profile called, adding up to the whole", async (t) => {
+  const { collector, samples } = await setup(t, ['--live.regions=us-east-1,eu-west-1', '--collection.allocation-tag=team']);
+  t.ok(await collector.refresh());
+  t.ok(await collector.refresh());
+  const read = await samples();
+  const who = ['account', 'region', 'model', 'direction', 'route'];
+  for (const [whole, split] of [['bedrock_live_tokens_total', 'bedrock_live_allocation_tokens_total'], ['bedrock_live_estimated_cost_usd_total', 'bedrock_live_allocation_estimated_cost_usd_total']] as const) {
+    const total = sumBy(read, whole, who);
+    const byTeam = sumBy(read, split, who);
+    t.same([...byTeam.keys()].sort(), [...total.keys()].sort(), `${split}: every series of ${whole}`);
+    for (const [key, value] of total) t.ok(Math.abs(byTeam.get(key)! - value) <= 1e-9 * value, `${split} adds up to ${whole} for ${key}`);
+  }
+  const teams = new Set(read.filter((sample) => sample.name === 'bedrock_live_allocation_tokens_total' && sample.value > 0).map((sample) => sample.labels.allocation_value));
+  const called = new Set(DATASET.itemsOn(TODAY, new Date(`${TODAY}T12:00:30Z`)).filter((item) => ['us-east-1', 'eu-west-1'].includes(item.region) && item.tags?.team !== undefined && callerOf(item)?.dimensions.ModelId?.includes(':application-inference-profile/')).map((item) => item.tags!.team!));
+  t.ok(called.size > 0);
+  t.same([...teams].filter((team) => team !== undefined).sort(), [...called].sort(), "the teams whose profiles CloudWatch counted");
+  t.ok(teams.has(undefined), 'calls through other ids: no allocation_value');
+  t.ok(read.filter((sample) => sample.name === 'bedrock_live_allocation_tokens_total').every((sample) => sample.labels.allocation_type === 'tag' && sample.labels.allocation_key === 'team'));
+});
+
+t.test("without bedrock:ListTagsForResource: one warning, the models still resolved, the tags read once it is granted", async (t) => {
+  const { logger, lines } = capturingLogger('info');
+  const { clock, emulator, collector, samples } = await setup(t, ['--live.regions=us-east-1,eu-west-1', '--collection.allocation-tag=team'], { logger });
+  emulator.faults.add({ fault: 'access_denied', operation: 'ListTagsForResource' });
+  for (const at of ['12:00:30', '12:05:30', '12:10:30']) {
+    clock.now = new Date(`${TODAY}T${at}Z`);
+    t.ok(await collector.refresh());
+  }
+  t.equal(lines.filter((line) => line.includes('"level":40') && line.includes('bedrock:ListTagsForResource')).length, 1, 'one warning');
+  const teams = () => samples().then((read) => read.filter((sample) => sample.name === 'bedrock_live_allocation_tokens_total' && sample.labels.allocation_value !== undefined));
+  t.same(await teams(), [], 'no team meanwhile');
+  const tokens = (await samples()).filter((sample) => sample.name === 'bedrock_live_tokens_total');
+  t.ok(tokens.every((sample) => sample.labels.model !== ''), "every profile's model resolved all the same");
+  emulator.faults.clear();
+  clock.now = new Date(`${TODAY}T13:15:30Z`);
+  t.ok(await collector.refresh());
+  t.ok((await teams()).length > 0, 'granted: the teams, once the region is listed again');
 });
 
 t.test('the counters start again at midnight UTC', async (t) => {

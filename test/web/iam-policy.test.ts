@@ -19,12 +19,12 @@ const policy = JSON.parse(readFileSync(join(root, 'deploy/iam-policy.json'), 'ut
 t.test('the policy parses and allows only read actions, on "*", and assuming the live plane\'s roles', async (t) => {
   t.equal(policy.Version, '2012-10-17');
   const actions = policy.Statement.flatMap((statement) => statement.Action);
-  t.same([...actions].sort(), ['bedrock:ListInferenceProfiles', 'ce:GetCostAndUsage', 'ce:GetCostCategories', 'ce:GetDimensionValues', 'ce:GetTags', 'cloudwatch:GetMetricData', 'pricing:GetProducts', 'servicequotas:ListServiceQuotas', 'sts:AssumeRole']);
+  t.same([...actions].sort(), ['bedrock:ListInferenceProfiles', 'bedrock:ListTagsForResource', 'ce:GetCostAndUsage', 'ce:GetCostCategories', 'ce:GetDimensionValues', 'ce:GetTags', 'cloudwatch:GetMetricData', 'pricing:GetProducts', 'servicequotas:ListServiceQuotas', 'sts:AssumeRole']);
   for (const statement of policy.Statement) {
     t.equal(statement.Effect, 'Allow');
     t.notOk(JSON.stringify(statement.Action).includes('*'), 'no wildcard actions');
     if (JSON.stringify(statement.Action).includes('sts:')) t.equal(statement.Resource, 'arn:aws:iam::*:role/bedrock-usage-exporter-live', 'only the roles named for it');
-    else t.equal(statement.Resource, '*', 'Cost Explorer, GetMetricData, ListInferenceProfiles, ListServiceQuotas and GetProducts have no resource-level permissions');
+    else t.equal(statement.Resource, '*', 'Cost Explorer, GetMetricData, ListInferenceProfiles, ListServiceQuotas and GetProducts have no resource-level permissions (nor, for simplicity, ListTagsForResource)');
   }
 });
 

@@ -48,7 +48,15 @@ interface Reading {
   metric: string;
   /** Undefined for an application profile Bedrock has not resolved, or a resource that names no model. */
   model: InvokedModel | undefined;
+  /** An application profile's values of the configured allocation tags; none for other ids. */
+  tags: Readonly<Record<string, string>>;
   minutes: ReadonlyMap<number, number>;
+}
+
+/** An application profile resolved: its model, and its values of the configured allocation tags. */
+interface ProfileModel {
+  model: InvokedModel;
+  tags: Readonly<Record<string, string>>;
 }
 
 /** A series read: `region|account|metric|model id`, the region ahead of the query's label. */
@@ -112,6 +120,8 @@ export interface LiveSourceOptions {
   listRates: (region: string, now: Date, signal: AbortSignal) => Promise<ReadonlyMap<string, BillRate>>;
   /** The bill's latest settled day, and its tokens for what CloudWatch counts, by reconcileKey. */
   settled: { day: () => Day | undefined; billed: () => ReadonlyMap<string, BilledTokens> };
+  /** Cost allocation tag keys: who spends now, by the tags of the application profiles called. */
+  allocationTags: readonly string[];
   logger: Logger;
 }
 
@@ -128,7 +138,9 @@ export class LiveSource implements Source {
   /** The reader whose credentials can look up a series' application profile. */
   readonly #readerOf = new Map<string, LiveReader>();
   /** Application profiles resolved so far, by region and ARN or id. */
-  readonly #models = new Map<string, InvokedModel>();
+  readonly #models = new Map<string, ProfileModel>();
+  /** Profiles resolved without their tags (Bedrock refused them): asked again. */
+  readonly #untagged = new Set<string>();
   /** CloudWatch's tokens on the bill's latest settled day, by series; complete once every read succeeded. */
   #reconciled: { day: Day; series: Map<string, { reader: LiveReader; tokens: number }>; complete: boolean } | undefined;
   /** Per reader and region: the quotas last read. */
@@ -160,7 +172,7 @@ export class LiveSource implements Source {
     await this.#readQuotas(ready, regions, now, signal);
     const readings = this.#readings();
     const billed = this.#options.rates(now);
-    const families = familiesOf(readings, { billed, listed: await this.#listed(billed, readings, now, signal) }, minutes.through());
+    const families = familiesOf(readings, { billed, listed: await this.#listed(billed, readings, now, signal) }, minutes.through(), this.#options.allocationTags);
     const [tokens, cost] = families;
     return { families: [...families, ...this.#headroom(readings), ...this.#reconciliation()], today: todayOf(tokens!, cost!, minutes) };
   }
@@ -169,7 +181,7 @@ export class LiveSource implements Source {
   #readings(): Reading[] {
     return [...this.#minutes.entries()].map(([series, minutes]) => {
       const { region, account, metric, modelId } = seriesParts(series);
-      return { region, account, metric, model: this.#modelOf(region, modelId), minutes };
+      return { region, account, metric, model: this.#modelOf(region, modelId), tags: this.#models.get(`${region}${SEPARATOR}${modelId}`)?.tags ?? {}, minutes };
     });
   }
 
@@ -285,32 +297,41 @@ export class LiveSource implements Source {
 
   #modelOf(region: string, modelId: string): InvokedModel | undefined {
     const parsed = parseModelId(modelId);
-    return parsed.kind === 'model' ? parsed : this.#models.get(`${region}${SEPARATOR}${modelId}`);
+    return parsed.kind === 'model' ? parsed : this.#models.get(`${region}${SEPARATOR}${modelId}`)?.model;
   }
 
   /** Asks Bedrock for the profiles not yet known, today's and the settled day's; a failure leaves their model unknown and warns once. */
   async #resolveProfiles(now: Date, signal: AbortSignal): Promise<void> {
-    this.#warnings.poll('profiles', await this.#resolveNewProfiles(now, signal));
+    const { profiles, tags } = await this.#resolveNewProfiles(now, signal);
+    this.#warnings.poll('profiles', profiles);
+    this.#warnings.poll('profile_tags', tags.slice(0, 1));
   }
 
-  async #resolveNewProfiles(now: Date, signal: AbortSignal): Promise<PollFailure[]> {
+  /** Profiles whose model is known but whose tags could not be read are asked again next poll. */
+  async #resolveNewProfiles(now: Date, signal: AbortSignal): Promise<{ profiles: PollFailure[]; tags: PollFailure[] }> {
+    const tags: PollFailure[] = [];
     const read: Array<[series: string, reader: LiveReader | undefined]> = [...this.#minutes.series()].map((series) => [series, this.#readerOf.get(series)]);
     for (const [series, { reader }] of this.#reconciled?.series ?? []) read.push([series, reader]);
     for (const [series, reader] of read) {
       const { region, modelId } = seriesParts(series);
       const parsed = parseModelId(modelId);
       const key = `${region}${SEPARATOR}${modelId}`;
-      if (parsed.kind !== 'application_profile' || this.#models.has(key) || reader === undefined) continue;
+      if (parsed.kind !== 'application_profile' || (this.#models.has(key) && !this.#untagged.has(key)) || reader === undefined) continue;
       try {
         const resolved = await reader.profiles.resolve(region, parsed.id, now, signal);
         if (resolved === undefined) continue;
         const model = parseModelId(resolved.modelId);
-        if (model.kind === 'model') this.#models.set(key, { ...model, route: resolved.route, tier: parsed.tier, quota: resolved.quota });
+        if (model.kind === 'model') this.#models.set(key, { model: { ...model, route: resolved.route, tier: parsed.tier, quota: resolved.quota }, tags: resolved.tags });
+        if (resolved.tagsError === undefined) this.#untagged.delete(key);
+        else {
+          this.#untagged.add(key);
+          tags.push({ key: '', error: resolved.tagsError, message: 'could not read the tags of application inference profiles, their live series have no allocation_value' });
+        }
       } catch (error) {
-        return [{ key: '', error, message: 'could not resolve application inference profiles, their live series have no model' }];
+        return { profiles: [{ key: '', error, message: 'could not resolve application inference profiles, their live series have no model' }], tags };
       }
     }
-    return [];
+    return { profiles: [], tags };
   }
 }
 
@@ -362,7 +383,7 @@ interface Prices {
   listed: ReadonlyMap<string, BillRate>;
 }
 
-function familiesOf(readings: readonly Reading[], { billed, listed }: Prices, through: ReadonlyMap<string, number>): Family[] {
+function familiesOf(readings: readonly Reading[], { billed, listed }: Prices, through: ReadonlyMap<string, number>, allocationTags: readonly string[]): Family[] {
   const tokens = family('bedrock_live_tokens_total', 'Tokens Bedrock counted since 00:00 UTC today (CloudWatch, per minute; resets at midnight UTC), by direction.', 'counter');
   const cost = family('bedrock_live_estimated_cost_usd_total', "The live tokens since 00:00 UTC today priced at the bill's own rate for their region, model, direction, route and tier over the last settled days, or the AWS Price List's where the bill has none yet (resets at midnight UTC).", 'counter');
   const prices = family('bedrock_unit_price_usd', "The price of one token: what the bill charged over the last settled days divided by its tokens (source=\"bill\"), or the AWS Price List's where the bill has not priced a live series yet (source=\"price_list\").");
@@ -371,7 +392,9 @@ function familiesOf(readings: readonly Reading[], { billed, listed }: Prices, th
   const errors = family('bedrock_live_errors_total', 'Invocations that failed since 00:00 UTC today, by type: client or server (CloudWatch; resets at midnight UTC).', 'counter');
   const listedUsed = new Map<string, BillRate>();
   const readThrough = family('bedrock_live_data_timestamp_seconds', 'End of the latest minute CloudWatch has published and the exporter read, by region.');
-  for (const { region, account, metric, minutes, ...reading } of readings) {
+  const byTag = family('bedrock_live_allocation_tokens_total', 'The live tokens since 00:00 UTC today by a cost allocation tag of the application inference profile called (allocation_value left out for calls through other ids or untagged profiles; resets at midnight UTC).', 'counter');
+  const costByTag = family('bedrock_live_allocation_estimated_cost_usd_total', 'The live estimated cost since 00:00 UTC today by a cost allocation tag of the application inference profile called, priced as bedrock_live_estimated_cost_usd_total (resets at midnight UTC).', 'counter');
+  for (const { region, account, metric, minutes, tags, ...reading } of readings) {
     const model = reading.model ?? { model: '', provider: 'unknown', route: 'regional', tier: 'standard', quota: 'on_demand' };
     const who: Array<[string, string]> = [['account', account], ['region', region], ['model', model.model], ['provider', model.provider]];
     let total = 0;
@@ -385,6 +408,12 @@ function familiesOf(readings: readonly Reading[], { billed, listed }: Prices, th
       const rate = billedRate ?? listed.get(key);
       if (rate !== undefined) addTo(cost, labels, total * rate.usdPerToken);
       if (rate !== undefined && billedRate === undefined) listedUsed.set(key, rate);
+      for (const tagKey of allocationTags) {
+        const value = tags[tagKey];
+        const allocated = renderLabels([['allocation_type', 'tag'], ['allocation_key', tagKey], ...(value === undefined ? [] : [['allocation_value', value] as [string, string]]), ...who, ['direction', direction], ['route', model.route]]);
+        addTo(byTag, allocated, total);
+        if (rate !== undefined) addTo(costByTag, allocated, total * rate.usdPerToken);
+      }
     }
     else if (INVOCATIONS.has(metric)) addTo(invocations, renderLabels(who), total);
     else if (THROTTLES.has(metric)) addTo(throttles, renderLabels(who), total);
@@ -396,5 +425,5 @@ function familiesOf(readings: readonly Reading[], { billed, listed }: Prices, th
       set(prices, [['region', region], ['model', model], ['provider', provider], ['direction', direction], ['route', route], ['tier', tier], ['source', source]], usdPerToken);
     }
   }
-  return [tokens, cost, invocations, throttles, errors, readThrough, prices];
+  return [tokens, cost, invocations, throttles, errors, readThrough, prices, ...(allocationTags.length > 0 ? [byTag, costByTag] : [])];
 }
