@@ -57,6 +57,8 @@ interface Reading {
 interface ProfileModel {
   model: InvokedModel;
   tags: Readonly<Record<string, string>>;
+  /** False when Bedrock refused the tags: the profile is asked again next poll. */
+  tagsRead: boolean;
 }
 
 /** A series read: `region|account|metric|model id`, the region ahead of the query's label. */
@@ -139,8 +141,6 @@ export class LiveSource implements Source {
   readonly #readerOf = new Map<string, LiveReader>();
   /** Application profiles resolved so far, by region and ARN or id. */
   readonly #models = new Map<string, ProfileModel>();
-  /** Profiles resolved without their tags (Bedrock refused them): asked again. */
-  readonly #untagged = new Set<string>();
   /** CloudWatch's tokens on the bill's latest settled day, by series; complete once every read succeeded. */
   #reconciled: { day: Day; series: Map<string, { reader: LiveReader; tokens: number }>; complete: boolean } | undefined;
   /** Per reader and region: the quotas last read. */
@@ -181,7 +181,7 @@ export class LiveSource implements Source {
   #readings(): Reading[] {
     return [...this.#minutes.entries()].map(([series, minutes]) => {
       const { region, account, metric, modelId } = seriesParts(series);
-      return { region, account, metric, model: this.#modelOf(region, modelId), tags: this.#models.get(`${region}${SEPARATOR}${modelId}`)?.tags ?? {}, minutes };
+      return { region, account, metric, ...this.#lookup(region, modelId), minutes };
     });
   }
 
@@ -201,7 +201,7 @@ export class LiveSource implements Source {
         failures.push({ key: '', error, message: `could not read the AWS Price List for ${region}, models the bill has not priced yet have no estimated cost` });
       }
     }
-    this.#warnings.poll('price_list', failures.slice(0, 1));
+    this.#warnings.poll('price_list', failures);
     return listed;
   }
 
@@ -210,7 +210,7 @@ export class LiveSource implements Source {
     const failed = await eachRegion(readers, regions, async (reader, region) => {
       this.#quotas.set(failureKey(reader, region), { region, quotas: await reader.quotas.tokenQuotas(region, now, signal) });
     });
-    this.#warnings.poll('quotas', failed.slice(0, 1).map(({ reader, region, error }) => ({ key: '', error, message: `could not read Bedrock's quotas in ${region} with ${reader.who}, headroom keeps its last values` })));
+    this.#warnings.poll('quotas', failed.map(({ reader, region, error }) => ({ key: '', error, message: `could not read Bedrock's quotas in ${region} with ${reader.who}, headroom keeps its last values` })));
   }
 
   /** The busiest recent minute of quota usage beside the quota, for the models called today. */
@@ -268,7 +268,7 @@ export class LiveSource implements Source {
     for (const [series, { tokens }] of reconciled.series) {
       const { region, account, metric, modelId } = seriesParts(series);
       const direction = directionOf(metric);
-      const model = this.#modelOf(region, modelId);
+      const { model } = this.#lookup(region, modelId);
       if (direction === undefined || model === undefined) continue;
       const key = reconcileKey(byAccount ? account : '', region, model.model, direction);
       live.set(key, (live.get(key) ?? 0) + tokens);
@@ -295,16 +295,19 @@ export class LiveSource implements Source {
     this.#readUntil.set(key, endMs);
   }
 
-  #modelOf(region: string, modelId: string): InvokedModel | undefined {
+  /** A model id's model (an application profile's as Bedrock resolved it) and its allocation tags. */
+  #lookup(region: string, modelId: string): { model: InvokedModel | undefined; tags: Readonly<Record<string, string>> } {
     const parsed = parseModelId(modelId);
-    return parsed.kind === 'model' ? parsed : this.#models.get(`${region}${SEPARATOR}${modelId}`)?.model;
+    if (parsed.kind === 'model') return { model: parsed, tags: {} };
+    const profile = this.#models.get(`${region}${SEPARATOR}${modelId}`);
+    return { model: profile?.model, tags: profile?.tags ?? {} };
   }
 
   /** Asks Bedrock for the profiles not yet known, today's and the settled day's; a failure leaves their model unknown and warns once. */
   async #resolveProfiles(now: Date, signal: AbortSignal): Promise<void> {
     const { profiles, tags } = await this.#resolveNewProfiles(now, signal);
     this.#warnings.poll('profiles', profiles);
-    this.#warnings.poll('profile_tags', tags.slice(0, 1));
+    this.#warnings.poll('profile_tags', tags);
   }
 
   /** Profiles whose model is known but whose tags could not be read are asked again next poll. */
@@ -316,17 +319,14 @@ export class LiveSource implements Source {
       const { region, modelId } = seriesParts(series);
       const parsed = parseModelId(modelId);
       const key = `${region}${SEPARATOR}${modelId}`;
-      if (parsed.kind !== 'application_profile' || (this.#models.has(key) && !this.#untagged.has(key)) || reader === undefined) continue;
+      if (parsed.kind !== 'application_profile' || this.#models.get(key)?.tagsRead === true || reader === undefined) continue;
       try {
         const resolved = await reader.profiles.resolve(region, parsed.id, now, signal);
         if (resolved === undefined) continue;
         const model = parseModelId(resolved.modelId);
-        if (model.kind === 'model') this.#models.set(key, { model: { ...model, route: resolved.route, tier: parsed.tier, quota: resolved.quota }, tags: resolved.tags });
-        if (resolved.tagsError === undefined) this.#untagged.delete(key);
-        else {
-          this.#untagged.add(key);
-          tags.push({ key: '', error: resolved.tagsError, message: 'could not read the tags of application inference profiles, their live series have no allocation_value' });
-        }
+        const tagsRead = resolved.tagsError === undefined;
+        if (model.kind === 'model') this.#models.set(key, { model: { ...model, route: resolved.route, tier: parsed.tier, quota: resolved.quota }, tags: resolved.tags, tagsRead });
+        if (!tagsRead) tags.push({ key: '', error: resolved.tagsError, message: 'could not read the tags of application inference profiles, their live series have no allocation_value' });
       } catch (error) {
         return { profiles: [{ key: '', error, message: 'could not resolve application inference profiles, their live series have no model' }], tags };
       }

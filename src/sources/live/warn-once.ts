@@ -20,12 +20,17 @@ export class WarnOnce {
     this.#logger = logger;
   }
 
-  /** This poll's failures of one kind of read: each warns unless it failed last poll too; a key absent has recovered. */
+  /**
+   * This poll's failures of one kind of read: a key warns once (its first failure) unless it failed
+   * last poll too; a key absent has recovered. One key for a whole API is one warning for it.
+   */
   poll(kind: string, failures: readonly PollFailure[]): void {
     const before = this.#failing.get(kind);
+    const now = new Set<string>();
     for (const { key, error, message } of failures) {
-      if (!before?.has(key)) this.#logger.warn({ err: error }, `${message}: ${oneLine(error)}`);
+      if (!before?.has(key) && !now.has(key)) this.#logger.warn({ err: error }, `${message}: ${oneLine(error)}`);
+      now.add(key);
     }
-    this.#failing.set(kind, new Set(failures.map(({ key }) => key)));
+    this.#failing.set(kind, now);
   }
 }
