@@ -2,23 +2,16 @@
 // kustomize offline; no cluster here), checked against what it deploys: the image's user, port and
 // version, the exporter's own settings read from the ConfigMap, its health endpoints, and the locked-down
 // container the compose stack also runs.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import t from 'tap';
-import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config.js';
+import { KUBERNETES, render, type Resource } from '../helpers/kustomize.js';
 import { temporaryFolder } from '../helpers/temporary.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-interface Resource {
-  kind: string;
-  metadata: { name: string; labels?: Record<string, string> };
-  [field: string]: unknown;
-}
-
-const rendered = parseAllDocuments(execFileSync('kubectl', ['kustomize', join(ROOT, 'deploy/kubernetes/base')], { encoding: 'utf8' })).map((document) => document.toJS() as Resource);
+const rendered = render(join(KUBERNETES, 'base'));
 const one = <T>(kind: string): Resource & T => {
   const found = rendered.filter((resource) => resource.kind === kind);
   if (found.length !== 1) throw new Error(`${found.length} ${kind} rendered`);

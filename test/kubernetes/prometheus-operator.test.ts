@@ -5,20 +5,16 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { PROMETHEUS_RULE, prometheusRule, run } from '../../deploy/kubernetes/generate.js';
+import { KUBERNETES, render, type Resource } from '../helpers/kustomize.js';
 import { temporaryFolder } from '../helpers/temporary.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const RULES = join(ROOT, 'prometheus', 'rules');
 
-interface Resource {
-  kind: string;
-  metadata: { name: string; labels?: Record<string, string> };
-  spec: Record<string, unknown>;
-}
-const rendered = parseAllDocuments(execFileSync('kubectl', ['kustomize', join(ROOT, 'deploy/kubernetes/examples/kube-prometheus-stack')], { encoding: 'utf8' })).map((document) => document.toJS() as Resource);
-const one = (kind: string): Resource => rendered.find((resource) => resource.kind === kind)!;
+const rendered = render(join(KUBERNETES, 'examples', 'kube-prometheus-stack'));
+const one = (kind: string): Resource & { spec: object } => rendered.find((resource) => resource.kind === kind) as Resource & { spec: object };
 
 t.test('the PrometheusRule holds every group of the shipped rule files, and promtool accepts it', async (t) => {
   const shipped = readdirSync(RULES).filter((file) => file.endsWith('.yml')).sort().flatMap((file) => (parse(readFileSync(join(RULES, file), 'utf8')) as { groups: unknown[] }).groups);
