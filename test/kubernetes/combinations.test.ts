@@ -43,3 +43,7 @@ t.test('a wrong object is rejected, naming it', async (t) => {
   await t.rejects(validate({ ...deployment!, spec: { ...(deployment!.spec as object), replicas: '1' } }), /Deployment bedrock-usage-exporter: .*replicas must be integer/);
   await t.rejects(validate({ apiVersion: 'v1', kind: 'NoSuchKind', metadata: { name: 'x' } }));
 });
+
+t.test('the example for kube-prometheus-stack is the base with every component', async (t) => {
+  t.same(named(render(join(KUBERNETES, 'examples', 'kube-prometheus-stack'))).sort(), named(renderWith(t, components)).sort());
+});

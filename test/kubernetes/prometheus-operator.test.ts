@@ -6,7 +6,6 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { parse, stringify } from 'yaml';
-import { PROMETHEUS_RULE, prometheusRule, run } from '../../deploy/kubernetes/generate.js';
 import { KUBERNETES, render, type Resource } from '../helpers/kustomize.js';
 import { temporaryFolder } from '../helpers/temporary.js';
 
@@ -25,16 +24,6 @@ t.test('the PrometheusRule holds every group of the shipped rule files, and prom
   t.match(execFileSync('promtool', ['check', 'rules', file], { encoding: 'utf8' }), /SUCCESS/);
 });
 
-t.test('the committed PrometheusRule is what `npm run manifests` writes', async (t) => {
-  t.equal(readFileSync(PROMETHEUS_RULE, 'utf8'), prometheusRule());
-  const dir = temporaryFolder(t, 'manifests-');
-  const loader = import.meta.resolve('@tapjs/typescript/import');
-  const out = execFileSync(process.execPath, ['--import', loader, join(ROOT, 'deploy', 'kubernetes', 'generate.ts'), join(dir, 'given.yaml')], { cwd: ROOT, encoding: 'utf8' });
-  t.equal(out, `wrote ${join(dir, 'given.yaml')}\n`);
-  t.equal(readFileSync(join(dir, 'given.yaml'), 'utf8'), prometheusRule());
-  t.equal(run([], join(dir, 'default.yaml')), join(dir, 'default.yaml'), 'without a file, the default one');
-});
-
 t.test('the ServiceMonitor scrapes the Service as prometheus.yml scrapes the exporter, under the job the rules select', async (t) => {
   const monitor = one('ServiceMonitor').spec as { selector: { matchLabels: Record<string, string> }; endpoints: Array<{ port: string; path: string; interval: string }> };
   const service = one('Service') as Resource & { spec: { ports: Array<{ name: string }> } };
@@ -47,7 +36,7 @@ t.test('the ServiceMonitor scrapes the Service as prometheus.yml scrapes the exp
 });
 
 t.test("labelled for kube-prometheus-stack's selectors; the base's selectors untouched", async (t) => {
-  for (const kind of ['ServiceMonitor', 'PrometheusRule']) t.equal(one(kind).metadata.labels?.release, 'kube-prometheus-stack', kind);
+  for (const kind of ['ServiceMonitor', 'PrometheusRule', 'ConfigMap']) t.equal(one(kind).metadata.labels?.release, 'kube-prometheus-stack', kind);
   const deployment = one('Deployment').spec as { selector: { matchLabels: Record<string, string> } };
   t.same(deployment.selector.matchLabels, { 'app.kubernetes.io/name': 'bedrock-usage-exporter' });
 });
