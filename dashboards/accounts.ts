@@ -3,7 +3,7 @@ import { dashboard } from './layout.js';
 import { barGauge, table, timeSeries } from './panels.js';
 import { sum } from './promql.js';
 import { MONTH_TO_DATE, usageText } from './text.js';
-import { datasourceVariable, usage, usageVariables } from './variables.js';
+import { datasourceVariable, series, usage, usageVariables } from './variables.js';
 
 export const ACCOUNTS_UID = 'bedrock-accounts';
 
@@ -17,7 +17,7 @@ const REGION = 'The region is the AWS region in the usage type; cross-region inf
 // keeps its id alone rather than dropping out of the panel. topk: one name per account even while a
 // renamed account's old series is still fresh.
 const withAccountName = (byAccount: string) =>
-  `(${byAccount} * on (account) group_left (account_name) topk by (account) (1, bedrock_account_info)) or on (account) ${byAccount}`;
+  `(${byAccount} * on (account) group_left (account_name) topk by (account) (1, ${series('bedrock_account_info')})) or on (account) ${byAccount}`;
 const ACCOUNT_LEGEND = '{{account}} {{account_name}}';
 
 const ranking = (title: string, description: string, unit: string, metric: string, label: string) => {

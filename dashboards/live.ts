@@ -3,7 +3,7 @@ import { dashboard } from './layout.js';
 import { stat, table, THRESHOLD_LINE, thresholds, timeSeries } from './panels.js';
 import { sum } from './promql.js';
 import { THRESHOLDS } from './text.js';
-import { datasourceVariable, usage, usageRate, usageVariables } from './variables.js';
+import { datasourceVariable, series, usage, usageRate, usageVariables } from './variables.js';
 
 export const LIVE_UID = 'bedrock-live';
 
@@ -44,7 +44,7 @@ const now = [
       span: 4,
       height: 5,
     },
-    [{ expr: 'time() - min(max without (instance) (bedrock_live_data_timestamp_seconds{region=~"$region"}))' }],
+    [{ expr: `time() - min(max without (instance) (${series('bedrock_live_data_timestamp_seconds', 'region=~"$region"')}))` }],
   ).thresholds(thresholds('green', [900, 'orange'], [1800, 'red'])),
   stat(
     { title: 'Runaway spend limit per hour', description: `The estimated spend per hour above which the runaway alert pages. ${THRESHOLDS}`, unit: 'currencyUSD', span: 5, height: 5 },

@@ -3,7 +3,7 @@ import { dashboard } from './layout.js';
 import { barGauge, pieChart, stat, THRESHOLD_LINE, thresholds, timeSeries, valueText } from './panels.js';
 import { DAILY, MODEL_ONLY, MONTH_TO_DATE, ORG_WIDE, SETTLED, THRESHOLDS, usageText } from './text.js';
 import { LIVE, todaySoFar } from './live.js';
-import { datasourceVariable, usage, usageVariables } from './variables.js';
+import { datasourceVariable, series, usage, usageVariables } from './variables.js';
 
 export const OVERVIEW_UID = 'bedrock-overview';
 
@@ -92,7 +92,7 @@ const monthToDate = [
       span: 4,
       height: 5,
     },
-    [{ expr: 'max by (window) (bedrock_data_estimated)', legend: '{{window}}' }],
+    [{ expr: `max by (window) (${series('bedrock_data_estimated')})`, legend: '{{window}}' }],
   ).mappings(
     valueText({
       '0': { text: 'Final', color: 'green' },

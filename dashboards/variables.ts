@@ -19,6 +19,15 @@ export function datasourceVariable(): DatasourceVariableBuilder {
     .current({ selected: true, text: 'Prometheus', value: PROVISIONED_DATASOURCE_UID });
 }
 
+/**
+ * The exporter's scrape job, which every query of its series selects (as the rules do), so that
+ * another job's series of the same names never mix in. The mixin (mixin/) replaces it with its own.
+ */
+export const JOB_SELECTOR = 'job="bedrock-usage-exporter"';
+
+/** `metric{job="...", matchers}`: a series of the exporter's job. */
+export const series = (metric: string, matchers = ''): string => `${metric}{${matchers === '' ? JOB_SELECTOR : `${JOB_SELECTOR}, ${matchers}`}}`;
+
 // `.*` rather than Grafana's list of every value: it also matches series whose label is absent
 // (usage without a model, or no account label when the account breakdown is off).
 function multiValueVariable(name: string, label: string, query: string): QueryVariableBuilder {
@@ -41,38 +50,37 @@ const SOURCE = 'bedrock_cost_usd_month_to_date';
 /** account, region, provider, model: each one narrowed by the ones before it. */
 export function usageVariables(): QueryVariableBuilder[] {
   return [
-    multiValueVariable('account', 'Account', `label_values(${SOURCE}, account)`),
-    multiValueVariable('region', 'Region', `label_values(${SOURCE}{account=~"$account"}, region)`),
-    multiValueVariable('provider', 'Provider', `label_values(${SOURCE}{account=~"$account", region=~"$region"}, provider)`),
-    multiValueVariable('model', 'Model', `label_values(${SOURCE}{account=~"$account", region=~"$region", provider=~"$provider"}, model)`),
+    multiValueVariable('account', 'Account', `label_values(${series(SOURCE)}, account)`),
+    multiValueVariable('region', 'Region', `label_values(${series(SOURCE, 'account=~"$account"')}, region)`),
+    multiValueVariable('provider', 'Provider', `label_values(${series(SOURCE, 'account=~"$account", region=~"$region"')}, provider)`),
+    multiValueVariable('model', 'Model', `label_values(${series(SOURCE, 'account=~"$account", region=~"$region", provider=~"$provider"')}, model)`),
   ];
 }
+
+const ALLOCATION_SOURCE = 'bedrock_allocation_cost_usd_month_to_date';
 
 /** The key (one at a time: values of different keys overlap) and its values, for the chargeback dashboard. */
 export function allocationVariables(): QueryVariableBuilder[] {
+  const keys = `label_values(${series(ALLOCATION_SOURCE)}, allocation_key)`;
   const key = new QueryVariableBuilder('allocation_key')
     .label('Tag or cost category')
     .datasource(DATASOURCE)
-    .query('label_values(bedrock_allocation_cost_usd_month_to_date, allocation_key)')
-    .definition('label_values(bedrock_allocation_cost_usd_month_to_date, allocation_key)')
+    .query(keys)
+    .definition(keys)
     .refresh(VariableRefresh.OnTimeRangeChanged)
     .sort(VariableSort.AlphabeticalAsc);
-  return [key, multiValueVariable('allocation_value', 'Value', 'label_values(bedrock_allocation_cost_usd_month_to_date{allocation_key=~"$allocation_key"}, allocation_value)')];
+  return [key, multiValueVariable('allocation_value', 'Value', `label_values(${series(ALLOCATION_SOURCE, 'allocation_key=~"$allocation_key"')}, allocation_value)`)];
 }
 
-/** job and instance of the exporter, for its health dashboard. */
+/** The exporter's instances (of its job), for its health dashboard. */
 export function exporterVariables(): QueryVariableBuilder[] {
-  return [
-    multiValueVariable('job', 'Job', 'label_values(bedrock_exporter_build_info, job)'),
-    multiValueVariable('instance', 'Instance', 'label_values(bedrock_exporter_build_info{job=~"$job"}, instance)'),
-  ];
+  return [multiValueVariable('instance', 'Instance', `label_values(${series('bedrock_exporter_build_info')}, instance)`)];
 }
 
 const USAGE_MATCHERS = 'account=~"$account", region=~"$region", provider=~"$provider", model=~"$model"';
-const EXPORTER_MATCHERS = 'job=~"$job", instance=~"$instance"';
+const EXPORTER_MATCHERS = 'instance=~"$instance"';
 
-const selector = (metric: string, matchers: string, extra: string): string =>
-  `${metric}{${extra === '' ? matchers : `${extra}, ${matchers}`}}`;
+const selector = (metric: string, matchers: string, extra: string): string => series(metric, extra === '' ? matchers : `${extra}, ${matchers}`);
 
 /**
  * `metric{extra, account=~"$account", ...}`, a usage series narrowed by the dashboard's variables,
@@ -88,5 +96,5 @@ const ALLOCATION_MATCHERS = 'allocation_key=~"$allocation_key", allocation_value
 /** An allocation series narrowed by the key and values chosen, one value per series across replicas. */
 export const allocation = (metric: string, extra = ''): string => `max without (instance) (${selector(metric, ALLOCATION_MATCHERS, extra)})`;
 
-/** `metric{extra, job=~"$job", instance=~"$instance"}`: one of the exporter's own series. */
+/** `metric{job="...", extra, instance=~"$instance"}`: one of the exporter's own series. */
 export const exporter = (metric: string, extra = ''): string => selector(metric, EXPORTER_MATCHERS, extra);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the programs the tests run that npm does not bring: Prometheus' promtool and server,
 # Alertmanager's amtool, docker-compose (to check the compose file), Chromium (the landing page
-# test) and kubectl (renders the Kubernetes manifests with kustomize, offline). Debian or Ubuntu, with apt-get; sudo when not root. What is already there is left alone.
+# test), kubectl (renders the Kubernetes manifests with kustomize, offline) and jsonnet (renders the
+# monitoring mixin). Debian or Ubuntu, with apt-get; sudo when not root. What is already there is left alone.
 set -u
 
 missing=""
@@ -10,10 +11,11 @@ command -v amtool >/dev/null 2>&1 || missing="$missing prometheus-alertmanager"
 command -v docker-compose >/dev/null 2>&1 || missing="$missing docker-compose"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v kubectl >/dev/null 2>&1 || missing="$missing kubectl"
+command -v jsonnet >/dev/null 2>&1 || missing="$missing jsonnet"
 [ -z "$missing" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install these first (they come with Prometheus, Alertmanager, Docker Compose, Chromium and kubectl):$missing" >&2
+  echo "install these first (they come with Prometheus, Alertmanager, Docker Compose, Chromium, kubectl and jsonnet):$missing" >&2
   exit 1
 fi
 sudo=""

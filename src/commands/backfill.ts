@@ -45,7 +45,7 @@ export const BACKFILL_SETTINGS = {
     rules: setting({ key: 'rules', parse: textList, default: [], repeatable: true, help: 'with --tsdb: recording rules to evaluate over the history (needs prometheus and promtool)' }),
     rulesFrom: setting({ key: 'rules-from', parse: optionalDay, shownDefault: 'the history\'s first day', help: 'first day the rules are evaluated for (the growth alerts need about 3 weeks); a large organization\'s rules take minutes per day' }),
     lookbackMs: setting({ key: 'lookback-delta', parse: lookback, default: '5m', help: 'the --query.lookback-delta of the Prometheus that reads the history; samples are this far apart' }),
-    job: setting({ key: 'job', parse: text, default: 'bedrock-usage-exporter', help: 'the job label the live scrape adds' }),
+    job: setting({ key: 'job', parse: text, default: 'bedrock-usage-exporter', help: 'the job label the live scrape adds (the shipped rules and dashboards select this job)' }),
     instance: setting({ key: 'instance', parse: text, default: 'exporter:9180', help: 'the instance label the live scrape adds (the compose file\'s exporter)' }),
     dryRun: setting({ key: 'dry-run', parse: bool, default: false, switch: true, help: 'print the plan and what it will cost, then stop' }),
   },

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
 import { CATALOGUE } from '../../dashboards/catalogue.js';
-import { metricNames } from '../../dashboards/promql.js';
+import { metricNames, withVariablesReplaced } from '../../dashboards/promql.js';
 import { panelQueries, variableQueries } from '../../dashboards/queries.js';
+import { JOB_SELECTOR } from '../../dashboards/variables.js';
+import { selectorsWithout } from '../helpers/job-selector.js';
 import { temporaryFolder } from '../helpers/temporary.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -181,6 +183,14 @@ t.test('panels on the usage data say that Cost Explorer data lags', async (t) =>
   }
 });
 
+t.test("every query of the exporter's series selects its job, as the rules do", async (t) => {
+  const queries = [
+    ...panelQueries().map((query) => ({ where: `${query.dashboard} / ${query.panel} ${query.refId}`, expr: query.promql })),
+    ...variableQueries().map((variable) => ({ where: `${variable.dashboard} $${variable.name}`, expr: withVariablesReplaced(variable.query) })),
+  ];
+  for (const { where, expr } of queries) t.same(selectorsWithout(expr, JOB_SELECTOR), [], where);
+});
+
 t.test('queries read only what the exporter serves or the recording rules define', async (t) => {
   const rules = recordingRules();
   t.ok(rules.includes('model:bedrock_tokens_daily:sum'), 'the recording rules were read');
@@ -214,7 +224,7 @@ t.test('template variables: defined where used, only in regex matchers, "All" ma
       t.equal(variable.includeAll, true, `${dashboard.uid} $${variable.name}: include All`);
       t.equal(variable.allValue, '.*', `${dashboard.uid} $${variable.name}: All also matches series without the label`);
     }
-    const wanted = { 'bedrock-exporter': ['job', 'instance'], 'bedrock-chargeback': ['allocation_key', 'allocation_value'] }[dashboard.uid] ?? ['account', 'region', 'provider', 'model'];
+    const wanted = { 'bedrock-exporter': ['instance'], 'bedrock-chargeback': ['allocation_key', 'allocation_value'] }[dashboard.uid] ?? ['account', 'region', 'provider', 'model'];
     for (const name of wanted) t.ok(variables.has(name), `${dashboard.uid}: $${name}`);
     const queried = JSON.stringify(panelsOf(dashboard).map((panel) => [panel.datasource, panel.targets]));
     const uses = [...queried.matchAll(/\$\{?(\w+)\}?/g)].map((m) => m[1] as string);

@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { annotationQueries, selectorsWithout } from '../helpers/job-selector.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // The runbook lives in the repository that package.json names as the project's home.
@@ -243,4 +244,13 @@ t.test('Alertmanager inhibition names the right alerts', async (t) => {
   t.same(inhibitions[3], { sources: ['BedrockAllocationSpendOverBudget'], targets: ['BedrockAllocationSpendProjectedOverBudget'] });
   t.same(asRecord(asList(config.inhibit_rules, 'inhibit_rules')[3], 'inhibit rule 3').equal, ['allocation_type', 'allocation_key', 'allocation_value'], "a value's budget holds back that value's projection only");
   t.equal(inhibitions.length, 4);
+});
+
+t.test("every selector of a scraped series selects the exporter's job, in expressions and annotations", async (t) => {
+  for (const rule of rules) {
+    const queries = [rule.expr, ...Object.values(rule.annotations).flatMap(annotationQueries)];
+    for (const query of queries) t.same(selectorsWithout(query, 'job="bedrock-usage-exporter"'), [], `${rule.file}: ${rule.alert ?? rule.record}`);
+  }
+  t.same(selectorsWithout('sum(up{job="bedrock-usage-exporter"}) / sum(up)', 'job="bedrock-usage-exporter"'), ['up'], 'a selector without it is found');
+  t.throws(() => selectorsWithout('sum(up', 'job="x"'), /does not parse/);
 });
