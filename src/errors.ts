@@ -11,6 +11,7 @@ export const EXIT_CODES = {
   aws: 4,
   tool: 5,
   file: 6,
+  remoteWrite: 7,
 } as const;
 
 export class ExporterError extends Error {
@@ -59,6 +60,13 @@ export class AwsError extends ExporterError {
 export class ToolError extends ExporterError {
   constructor(message: string, options?: ErrorOptions) {
     super('BUE_ERR_TOOL', message, { ...options, exitCode: EXIT_CODES.tool });
+  }
+}
+
+/** The receiver of backfill's --remote-write refused the history, or stayed out of reach through every retry. */
+export class RemoteWriteError extends ExporterError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('BUE_ERR_REMOTE_WRITE', message, { ...options, exitCode: EXIT_CODES.remoteWrite });
   }
 }
 

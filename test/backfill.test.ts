@@ -4,54 +4,23 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { BACKFILL_SETTINGS, runBackfill } from '../src/commands/backfill.js';
+import { BACKFILL_SETTINGS } from '../src/commands/backfill.js';
 import { loadConfig } from '../src/config.js';
 import { Ledger } from '../src/cost-explorer/ledger.js';
 import { loadLedger, saveLedger } from '../src/cost-explorer/ledger-file.js';
-import { generateDataset, type Dataset } from '../src/emulator/dataset.js';
-import { startEmulator } from '../src/emulator/server.js';
 import { totals } from '../src/emulator/truth.js';
 import { parseLabels } from '../src/metrics/series.js';
 import { addDays, dayStartMs } from '../src/time.js';
+import { backfill, NOW } from './helpers/backfill.js';
 import { promtoolDump, startPrometheus } from './helpers/prometheus.js';
 
 // Forty days of history, the recording rules through a temporary Prometheus: about a minute alone, twice that
 // beside the end-to-end stack on two busy cores; tap's 120 s default would be too near.
 t.setTimeout(300_000);
 
-const NOW = new Date('2026-11-20T12:00:00Z');
-
 /** A sample's series, however its labels were ordered. */
 const sampleKey = (labels: Array<[string, string]>): string => JSON.stringify(labels.sort(([a], [b]) => (a < b ? -1 : 1)));
 const HOUR = 3_600_000;
-
-/** The growth data set, with its cheapest model used on even days only: its series end at midnight every other day. */
-function intermittentDataset(): Dataset {
-  const generated = generateDataset({ seed: 5, size: 'small', today: '2026-11-20', scenario: 'growth' });
-  const costs = new Map<string, number>();
-  for (const item of generated.itemsOn('2026-11-01', NOW)) costs.set(item.truth.model, (costs.get(item.truth.model) ?? 0) + item.unblendedCost);
-  const cheapest = [...costs].sort((a, b) => a[1] - b[1])[0]![0];
-  return {
-    accounts: generated.accounts,
-    isSettled: (day, asOf) => generated.isSettled(day, asOf),
-    itemsOn: (day, asOf) => generated.itemsOn(day, asOf).filter((item) => item.truth.model !== cheapest || Number(day.slice(8)) % 2 === 0),
-  };
-}
-
-async function backfill(t: Test, args: string[]) {
-  const dataset = intermittentDataset();
-  const emulator = await startEmulator({ dataset, clock: () => NOW, pageSize: 200 });
-  t.teardown(() => emulator.close());
-  let stdout = '';
-  let stderr = '';
-  const commandLine = loadConfig(args, {}, { command: BACKFILL_SETTINGS });
-  const code = await runBackfill(commandLine.config, commandLine.command, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } }, {
-    endpoint: emulator.url,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    clock: () => NOW,
-  });
-  return { code, stdout, stderr, dataset, emulator };
-}
 
 t.test('dry run: the plan and its price, nothing read', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bue-backfill-'));
