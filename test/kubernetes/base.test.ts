@@ -7,6 +7,7 @@ import { dirname, join, posix } from 'node:path';
 import t from 'tap';
 import { loadConfig } from '../../src/config.js';
 import { KUBERNETES, render, type Resource } from '../helpers/kustomize.js';
+import { startRig } from '../helpers/rig.js';
 import { temporaryFolder } from '../helpers/temporary.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -76,6 +77,12 @@ t.test("the exporter's settings from the ConfigMap: its port, its ledger on the 
 
 t.test('probes on the health endpoints, through the named port', async (t) => {
   t.same([container.livenessProbe, container.readinessProbe, container.startupProbe].map((probe) => [probe.httpGet.path, probe.httpGet.port]), [['/-/healthy', 'http'], ['/-/ready', 'http'], ['/-/healthy', 'http']]);
+  // The exporter answers them (ready once it has a snapshot to serve).
+  const rig = await startRig({ size: 'tiny' });
+  t.teardown(() => rig.close());
+  t.ok(await rig.exporter.collector.refresh());
+  const status = async (path: string) => (await fetch(`${rig.url}${path}`)).status;
+  t.same(await Promise.all([container.livenessProbe, container.readinessProbe, container.startupProbe].map((probe) => status(probe.httpGet.path))), [200, 200, 200], 'the exporter answers each probe');
   t.equal(container.ports[0]!.name, 'http');
   t.ok(container.resources.requests.memory && container.resources.limits.memory, 'memory requested and limited');
 });
