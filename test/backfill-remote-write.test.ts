@@ -31,11 +31,11 @@ t.test('the history in a Prometheus that takes remote writes: every sample, and 
   // compacting its oldest hours into blocks under the test's queries.
   const prometheus = await startPrometheus(t, { configFile: config, args: ['--web.enable-remote-write-receiver', '--query.lookback-delta=15m', '--storage.tsdb.min-block-duration=30d', '--storage.tsdb.max-block-duration=30d'] });
   const position = join(dir, 'position.json');
-  const args = ['--from=2026-10-31', '--until=2026-11-20T00:00:00Z', `--output=${join(dir, 'om')}`, `--remote-write=${prometheus.url}/api/v1/write`, `--remote-write.position=${position}`];
+  const args = ['--from=2026-10-31', '--until=2026-11-20T00:00:00Z', `--output=${join(dir, 'om')}`, `--remote-write=${prometheus.url}/api/v1/write`, `--remote-write.position=${position}`, '--rules=prometheus/rules/recording.yml', '--rules-from=2026-11-16'];
   const { code, stderr, dataset, error } = await backfill(t, args);
   t.equal(code, 0, `${stderr} ${error}`);
   t.match(stderr, /^history 2026-11-\d\d\.\.2026-11-\d\d written, \d+ requests sent$/m, 'progress, week by week');
-  t.match(stderr, /^\d+ samples in .*om, sent to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write \((\d+) with the staleness markers, in \d+ requests\)$/m);
+  t.match(stderr, /^\d+ samples in .*om, sent to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write \((\d+) with the staleness markers, in \d+ requests so far\)$/m);
   t.match(JSON.parse(readFileSync(position, 'utf8')), { done: true, from: '2026-10-31', untilMs: dayStartMs('2026-11-20') }, 'the position says all was sent');
 
   // Every week of the files, sample by sample, as Prometheus holds it (raw samples: markers are not samples).
@@ -74,6 +74,15 @@ t.test('the history in a Prometheus that takes remote writes: every sample, and 
     }
   }
   t.ok(ended > 0, `series end at midnight on ${ended} days, so the check above means something`);
+
+  // The recording rules' history came too, from --rules-from on: the daily cost rule is the truth's.
+  t.match(stderr, /^recording rules' history sent, \d+ requests in all$/m);
+  for (const day of ['2026-11-16', '2026-11-18']) {
+    const at = dayStartMs(addDays(day, 1)) + 15 * 3_600_000;
+    const value = Number((await prometheus.query('org:bedrock_cost_usd_daily:sum', at / 1000))[0]?.value[1]);
+    t.ok(Math.abs(value - costOf(day)) < 1e-6 * costOf(day), `org:bedrock_cost_usd_daily:sum for ${day}: ${value} (truth ${costOf(day)})`);
+  }
+  t.same(await prometheus.query('org:bedrock_cost_usd_daily:sum', dayStartMs('2026-11-15') / 1000), [], 'none before --rules-from');
 
   const again = await backfill(t, args.filter((arg) => !arg.startsWith('--output')));
   t.equal(again.code, 0);

@@ -1,10 +1,12 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { openMetricsSink, writePeriod, type HistorySource, type SeriesSink } from '../backfill/history.js';
 import { differences, readPosition, savePosition, type RemoteWritePosition, type RemoteWriteRun } from '../backfill/remote-write/position.js';
 import { RemoteWriteSender } from '../backfill/remote-write/sender.js';
 import { RemoteWriteStream } from '../backfill/remote-write/stream.js';
+import { dumpSeries, recordedNames } from '../backfill/dump.js';
 import { blockSink, blockWindows, checkRules, createBlocksFromRules, requireTool, writeBlock } from '../backfill/blocks.js';
 import type { Config } from '../config.js';
 import { flagOf, setting, type Groups, type Values } from '../settings/command-line.js';
@@ -58,7 +60,7 @@ export const BACKFILL_SETTINGS = {
     untilMs: setting({ key: 'until', parse: optionalTime, shownDefault: 'now', help: 'end of the history, RFC 3339; set it to when live data starts' }),
     output: setting({ key: 'output', parse: optionalPath, shownDefault: 'bedrock-backfill, or none with --tsdb or --remote-write', help: 'folder for the history as OpenMetrics files, a week each' }),
     tsdb: setting({ key: 'tsdb', parse: optionalPath, help: 'folder for the history as Prometheus blocks, a week each' }),
-    rules: setting({ key: 'rules', parse: textList, default: [], repeatable: true, help: 'with --tsdb: recording rules to evaluate over the history (needs prometheus and promtool)' }),
+    rules: setting({ key: 'rules', parse: textList, default: [], repeatable: true, help: 'with --tsdb or --remote-write: recording rules to evaluate over the history, stored as blocks or sent (needs prometheus and promtool)' }),
     rulesFrom: setting({ key: 'rules-from', parse: optionalDay, shownDefault: 'the history\'s first day', help: 'first day the rules are evaluated for (the growth alerts need about 3 weeks); a large organization\'s rules take minutes per day' }),
     lookbackMs: setting({ key: 'lookback-delta', parse: lookback, default: '5m', help: 'the --query.lookback-delta of the Prometheus that reads the history; samples are this far apart' }),
     job: setting({ key: 'job', parse: text, default: 'bedrock-usage-exporter', help: 'the job label the live scrape adds (the shipped rules and dashboards select this job)' }),
@@ -115,7 +117,7 @@ export function backfillOptions({ backfill: flags, remoteWrite }: BackfillFlags,
   const untilMs = flags.untilMs ?? now.getTime();
   if (untilMs > now.getTime()) throw new ConfigError(`${flag('untilMs')}: must not be in the future`);
   if (untilMs <= dayStartMs(addDays(from, 1))) throw new ConfigError(`${flag('untilMs')}: must be after ${addDays(from, 1)} (the first day with a complete previous day)`);
-  if (flags.rules.length > 0 && flags.tsdb === undefined) throw new ConfigError(`${flag('rules')}: needs ${flag('tsdb')} (the rules are evaluated over the blocks written there)`);
+  if (flags.rules.length > 0 && flags.tsdb === undefined && remoteWrite.url === undefined) throw new ConfigError(`${flag('rules')}: needs ${flag('tsdb')} or --${flagOf(BACKFILL_SETTINGS.remoteWrite.url)} (the rules are evaluated over the history's blocks)`);
   const rulesFrom = flags.rulesFrom ?? addDays(from, 1);
   if (rulesFrom <= from || dayStartMs(rulesFrom) >= untilMs) throw new ConfigError(`${flag('rulesFrom')}: must be after ${flag('from')} (${from}) and before ${flag('untilMs')}`);
   const { url, positionFile, ...receiver } = remoteWrite;
@@ -246,6 +248,10 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
   }
   await checkPrerequisites(options, config.ledger.file);
   const headers = remote && (await receiverHeaders(remote));
+  const sentBefore = saved?.requests ?? 0;
+  // Sent to a receiver, the rules' history is computed over blocks in a temporary folder unless --tsdb keeps them.
+  const temporaryTsdb = options.tsdb === undefined && remote && options.rules.length > 0 ? await mkdtemp(join(tmpdir(), 'bue-backfill-tsdb-')) : undefined;
+  const tsdb = options.tsdb ?? temporaryTsdb;
   const today = dayOf(now);
   const lastDay = dayOf(options.untilMs - 1);
   const dataEnd = addDays(lastDay, 1);
@@ -312,7 +318,7 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
           return writing('a backfill file', file, writeFileInChunks(file, (chunk) => writePeriod(days, sources, history, [...sinks, openMetricsSink(chunk)], window)));
         };
         const sent = stream ? [stream.week(window)] : [];
-        samples += options.tsdb ? await writing('the TSDB folder', options.tsdb, writeBlock(options.tsdb, (block) => write([...sent, blockSink(block)]))) : await write(sent);
+        samples += tsdb ? await writing('the TSDB folder', tsdb, writeBlock(tsdb, (block) => write([...sent, blockSink(block)]))) : await write(sent);
         io.stderr.write(`history ${first}..${last} written${options.tsdb ? ' as a block' : ''}${stream ? `, ${stream.requests} requests sent` : ''}\n`);
         for (const source of sources) source.plan.forgetBefore(addDays(last, 1));
       }
@@ -320,19 +326,31 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
       // The days paid for are kept (those the exporter will look at), whether the run ended or was stopped.
       if (config.ledger.file && done > 0) await writing('the ledger file', config.ledger.file, saveLedger(config.ledger.file, ledger));
     }
-    if (stream) await savePosition(remote!.positionFile, { ...run!, requests: stream.requests, digest: stream.digest, done: true });
-    io.stderr.write(`${samples} samples${options.output ? ` in ${options.output}` : ''}${options.tsdb ? `, stored as blocks in ${options.tsdb}` : ''}${stream ? `, sent to ${run!.url} (${stream.samples} with the staleness markers, in ${stream.requests - (saved?.requests ?? 0)} requests)` : ''}\n`);
-    if (options.tsdb && options.rules.length > 0) {
+    stream?.close();
+    io.stderr.write(`${samples} samples${options.output ? ` in ${options.output}` : ''}${options.tsdb ? `, stored as blocks in ${options.tsdb}` : ''}${stream ? `, sent to ${run!.url} (${stream.samples} with the staleness markers, in ${stream.requests - sentBefore} requests so far)` : ''}\n`);
+    if (tsdb && options.rules.length > 0) {
       io.stderr.write(`evaluating recording rules over the history from ${options.rulesFrom} (${options.rules.join(', ')})\n`);
-      await createBlocksFromRules(options.tsdb, options.rules, dayStartMs(options.rulesFrom), options.untilMs, {
+      await createBlocksFromRules(tsdb, options.rules, dayStartMs(options.rulesFrom), options.untilMs, {
         lookbackMs: options.lookbackMs,
         signal,
         onLevel: (level, levels) => io.stderr.write(`recording rules: level ${level} of ${levels} stored as blocks\n`),
       });
+      if (stream) {
+        // A ruler in the store evaluates from now on only: the rules' history goes with the rest.
+        const names = await recordedNames(options.rules);
+        for (const window of blockWindows(dayStartMs(options.rulesFrom), options.untilMs)) {
+          const week = stream.week(window);
+          await dumpSeries(tsdb, names, window, week, { signal });
+          await week.end();
+        }
+        io.stderr.write(`recording rules' history sent, ${stream.requests - sentBefore} requests in all\n`);
+      }
     }
+    if (stream) await savePosition(remote!.positionFile, { ...run!, requests: stream.requests, digest: stream.digest, done: true });
     io.stdout.write(`done: ${requests} Cost Explorer requests (${usd(spentUsd)}); history until ${new Date(options.untilMs).toISOString()}\n`);
     return 0;
   } finally {
     client.destroy();
+    if (temporaryTsdb) await rm(temporaryTsdb, { recursive: true, force: true });
   }
 }

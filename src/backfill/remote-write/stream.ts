@@ -45,7 +45,7 @@ export class RemoteWriteStream {
   }
 
   /** Where one week's series go; its `end` sends what the week has left and marks the series of the week before that ended with it. */
-  week(window: Window): SeriesSink {
+  week(window: Window): SeriesSink & { end(): Promise<void> } {
     const { lookbackMs } = this.#options;
     const continuing = new Map<string, { labels: Labels; time: number }>();
     return {
@@ -74,6 +74,14 @@ export class RemoteWriteStream {
         await this.#flush();
       },
     };
+  }
+
+  /**
+   * The history's last week was sent: the series still open go on in the live data, unmarked. A
+   * later part (the recording rules' history) starts afresh.
+   */
+  close(): void {
+    this.#open = new Map();
   }
 
   #stale(out: { times: number[]; values: Array<number | null> }, time: number): void {
