@@ -190,6 +190,20 @@ async function receiverHeaders({ headers, bearerTokenFile, username, passwordFil
 }
 
 /**
+ * The options, and the remote-write position this run goes on from: with --from and --until left to
+ * their defaults, the saved ones; a position of a backfill with other settings is refused.
+ */
+async function resumed(flags: BackfillFlags, now: Date): Promise<{ options: BackfillOptions; saved: RemoteWritePosition | undefined; run: RemoteWriteRun | undefined }> {
+  const saved = flags.remoteWrite.url === undefined ? undefined : await readPosition(flags.remoteWrite.positionFile!);
+  const options = backfillOptions(resumedFlags(flags, saved), now);
+  const remote = options.remoteWrite;
+  const run = remote && { url: remote.url, job: options.job, instance: options.instance, from: options.from, untilMs: options.untilMs, lookbackMs: options.lookbackMs };
+  const changed = run && saved ? differences(saved, run) : [];
+  if (changed.length > 0) throw new ConfigError(`${remote!.positionFile} holds the position of another backfill (${changed.join('; ')}): give the same settings to go on, or remove it to send the whole history`);
+  return { options, saved, run };
+}
+
+/**
  * The flags with the history of the saved remote-write position where they leave --from and --until to
  * their defaults (which move with the clock), so that a backfill run again later goes on with the same
  * requests.
@@ -220,7 +234,8 @@ const REMOTE_WRITE_BATCH_SAMPLES = 10_000;
 
 /**
  * History from Cost Explorer as the exporter would have served it: reads with the exporter's query
- * plan and ledger, writes one OpenMetrics file per day, and optionally turns them into TSDB blocks.
+ * plan and ledger, and writes it a week at a time as OpenMetrics files, TSDB blocks or remote-write
+ * requests, with the recording rules evaluated over it on request.
  */
 export async function runBackfill(config: Config, flags: BackfillFlags, io: BackfillIo, overrides: BackfillOverrides = {}): Promise<number> {
   try {
@@ -234,14 +249,8 @@ export async function runBackfill(config: Config, flags: BackfillFlags, io: Back
 async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, overrides: BackfillOverrides): Promise<number> {
   const signal = overrides.signal;
   const now = (overrides.clock ?? (() => new Date()))();
-  const saved = flags.remoteWrite.url === undefined ? undefined : await readPosition(flags.remoteWrite.positionFile!);
-  const options = backfillOptions(resumedFlags(flags, saved), now);
+  const { options, saved, run } = await resumed(flags, now);
   const remote = options.remoteWrite;
-  const run = remote && { url: remote.url, job: options.job, instance: options.instance, from: options.from, untilMs: options.untilMs, lookbackMs: options.lookbackMs };
-  if (run && saved) {
-    const changed = differences(saved, run);
-    if (changed.length > 0) throw new ConfigError(`${remote.positionFile} holds the position of another backfill (${changed.join('; ')}): give the same settings to go on, or remove it to send the whole history`);
-  }
   if (saved?.done && options.output === undefined && options.tsdb === undefined) {
     io.stdout.write(`the history was sent to ${saved.url} already (${remote!.positionFile}); remove that file to send it again\n`);
     return 0;
