@@ -20,71 +20,88 @@ export interface WriteSeries {
 const LENGTH_DELIMITED = 2;
 const FIXED64 = 1;
 const VARINT = 0;
+// Prometheus' staleness marker: a NaN with its own bits, which JavaScript's NaN does not keep.
+const STALE_NAN = 0x7ff0000000000002n;
 
 const encoder = new TextEncoder();
 
+/** The bytes a varint of `value` takes: lengths and millisecond timestamps, whole numbers from 0 to 2^53. */
+function varintSize(value: number): number {
+  // A negative int64 takes ten bytes; none is sent.
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not a varint this writer takes: ${value}`);
+  let size = 1;
+  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) size += 1;
+  return size;
+}
+
+/** A field holding a message of `size` bytes: its tag, its length, itself. */
+const fieldSize = (size: number): number => 1 + varintSize(size) + size;
+
+/** The request is measured first, then written into one buffer of exactly its size. */
 class ProtoWriter {
-  readonly #bytes: number[] = [];
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly #view: DataView;
+  #at = 0;
+
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+    this.#view = new DataView(this.bytes.buffer);
+  }
 
   varint(value: number): void {
-    // Lengths and millisecond timestamps: whole numbers from 0 to 2^53 (a negative int64 takes ten bytes; none is sent).
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not a varint this writer takes: ${value}`);
     while (value >= 0x80) {
-      this.#bytes.push((value % 0x80) | 0x80);
+      this.bytes[this.#at++] = (value % 0x80) | 0x80;
       value = Math.floor(value / 0x80);
     }
-    this.#bytes.push(value);
+    this.bytes[this.#at++] = value;
   }
 
-  tag(field: number, wireType: number): void {
-    this.varint((field << 3) | wireType);
+  /** A length-delimited field's tag and length; its bytes follow. */
+  field(field: number, size: number): void {
+    this.bytes[this.#at++] = (field << 3) | LENGTH_DELIMITED;
+    this.varint(size);
   }
 
-  bytes(field: number, bytes: ArrayLike<number>): void {
-    this.tag(field, LENGTH_DELIMITED);
-    this.varint(bytes.length);
-    for (let i = 0; i < bytes.length; i++) this.#bytes.push(bytes[i]!);
+  raw(bytes: Uint8Array): void {
+    this.bytes.set(bytes, this.#at);
+    this.#at += bytes.length;
   }
 
-  /** A double as 8 little-endian bytes; null writes Prometheus' staleness marker, a NaN with its own bits. */
-  double(field: number, value: number | null): void {
-    this.tag(field, FIXED64);
-    const view = new DataView(new ArrayBuffer(8));
-    if (value === null) view.setBigUint64(0, 0x7ff0000000000002n, true);
-    else view.setFloat64(0, value, true);
-    for (let i = 0; i < 8; i++) this.#bytes.push(view.getUint8(i));
+  sample(size: number, value: number | null, time: number): void {
+    this.field(2, size);
+    this.bytes[this.#at++] = (1 << 3) | FIXED64;
+    if (value === null) this.#view.setBigUint64(this.#at, STALE_NAN, true);
+    else this.#view.setFloat64(this.#at, value, true);
+    this.#at += 8;
+    this.bytes[this.#at++] = (2 << 3) | VARINT;
+    this.varint(time);
   }
-
-  result(): Uint8Array<ArrayBuffer> {
-    return Uint8Array.from(this.#bytes);
-  }
-}
-
-function encodeLabel(name: string, value: string): Uint8Array<ArrayBuffer> {
-  const writer = new ProtoWriter();
-  writer.bytes(1, encoder.encode(name));
-  writer.bytes(2, encoder.encode(value));
-  return writer.result();
-}
-
-function encodeSample(value: number | null, time: number): Uint8Array<ArrayBuffer> {
-  const writer = new ProtoWriter();
-  writer.double(1, value);
-  writer.tag(2, VARINT);
-  writer.varint(time);
-  return writer.result();
 }
 
 /** The uncompressed WriteRequest; labels sorted by name, as receivers require. */
 export function encodeWriteRequest(series: readonly WriteSeries[]): Uint8Array<ArrayBuffer> {
-  const request = new ProtoWriter();
-  for (const { labels, times, values } of series) {
-    const one = new ProtoWriter();
-    for (const [name, value] of [...labels].sort(([a], [b]) => (a < b ? -1 : 1))) one.bytes(1, encodeLabel(name, value));
-    for (let i = 0; i < times.length; i++) one.bytes(2, encodeSample(values[i]!, times[i]!));
-    request.bytes(1, one.result());
-  }
-  return request.result();
+  // Label { name = 1; value = 2 } and Sample { value = 1 (double); timestamp = 2 }, measured.
+  const measured = series.map(({ labels, times }) => {
+    const encoded = [...labels].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, value]) => [encoder.encode(name), encoder.encode(value)] as const);
+    const labelSizes = encoded.map(([name, value]) => fieldSize(name.length) + fieldSize(value.length));
+    const sampleSizes = Array.from(times, (time) => 1 + 8 + 1 + varintSize(time));
+    const size = labelSizes.reduce((sum, one) => sum + fieldSize(one), 0) + sampleSizes.reduce((sum, one) => sum + fieldSize(one), 0);
+    return { encoded, labelSizes, sampleSizes, size };
+  });
+  const writer = new ProtoWriter(measured.reduce((sum, { size }) => sum + fieldSize(size), 0));
+  series.forEach(({ times, values }, s) => {
+    const { encoded, labelSizes, sampleSizes, size } = measured[s]!;
+    writer.field(1, size);
+    encoded.forEach(([name, value], l) => {
+      writer.field(1, labelSizes[l]!);
+      writer.field(1, name.length);
+      writer.raw(name);
+      writer.field(2, value.length);
+      writer.raw(value);
+    });
+    for (let i = 0; i < times.length; i++) writer.sample(sampleSizes[i]!, values[i]!, times[i]!);
+  });
+  return writer.bytes;
 }
 
 /** The request body as sent: the WriteRequest, snappy-compressed. */
