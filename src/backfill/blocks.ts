@@ -198,7 +198,8 @@ const MAX_POINTS = 10_000;
 /** Rules a temporary Prometheus evaluates at once, spread over the cores while Node writes the answers. */
 const CONCURRENT_QUERIES = 2;
 
-const sampleValue = (text: string): number => (text === '+Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text));
+/** A value as Prometheus prints it (its API, promtool's %g): the infinities spelled out. */
+export const sampleValue = (text: string): number => (text === '+Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text));
 
 /** Prometheus refuses a range query that would hold more than its --query.max-samples at once. */
 const TOO_MANY_SAMPLES = /too many samples/;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse as parseYaml } from 'yaml';
 import { ToolError } from '../errors.js';
-import { ruleLevels } from './blocks.js';
+import { ruleLevels, sampleValue } from './blocks.js';
 import { parseLabels, type Labels } from '../metrics/series.js';
 import { SAMPLE_LEAD_MS, type SeriesSink, type Window } from './history.js';
 
@@ -18,9 +18,6 @@ export async function recordedNames(files: readonly string[]): Promise<string[]>
   const documents = await Promise.all(files.map(async (file) => parseYaml(await readFile(file, 'utf8')) as unknown));
   return [...new Set(ruleLevels(documents).flat().map((rule) => rule.record))].sort();
 }
-
-/** A value as promtool prints it (Go's %g). */
-const valueOf = (text: string): number => (text === '+Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text));
 
 /**
  * Hands `sink` every series named in `names` whose samples stand for instants in `window`, each once
@@ -58,7 +55,7 @@ export async function dumpSeries(tsdb: string, names: readonly string[], window:
       current = { key, name: all.find(([label]) => label === '__name__')![1], labels: all.filter(([label]) => label !== '__name__'), times: [], values: [] };
     }
     current.times.push(Number(time));
-    current.values.push(valueOf(value));
+    current.values.push(sampleValue(value));
     samples += 1;
   }
   await flush();
