@@ -150,6 +150,9 @@ async function checkPrerequisites(options: BackfillOptions, ledgerFile: string |
   }
 }
 
+/** Saves the position; a file it cannot write is a FileError (exit 6), as for backfill's other files. */
+const keepPosition = (file: string, position: RemoteWritePosition): Promise<void> => writing('the remote-write position file', file, savePosition(file, position));
+
 /** The history's requests to the receiver, after those a previous run had sent; the position saved after each. */
 function remoteWriteStream(run: RemoteWriteRun, headers: Record<string, string>, positionFile: string, saved: RemoteWritePosition | undefined, io: BackfillIo, overrides: BackfillOverrides): RemoteWriteStream {
   const minBackoffMs = overrides.remoteWriteBackoffMs ?? 1000;
@@ -168,7 +171,7 @@ function remoteWriteStream(run: RemoteWriteRun, headers: Record<string, string>,
     lookbackMs: run.lookbackMs,
     batchSamples: REMOTE_WRITE_BATCH_SAMPLES,
     sent: { requests: saved?.requests ?? 0, digest: saved?.digest ?? '' },
-    onAccepted: (requests, digest) => savePosition(positionFile, { ...run, requests, digest, done: false }),
+    onAccepted: (requests, digest) => keepPosition(positionFile, { ...run, requests, digest, done: false }),
   });
 }
 
@@ -355,7 +358,7 @@ async function backfill(config: Config, flags: BackfillFlags, io: BackfillIo, ov
         io.stderr.write(`recording rules' history sent, ${stream.requests - sentBefore} requests in all\n`);
       }
     }
-    if (stream) await savePosition(remote!.positionFile, { ...run!, requests: stream.requests, digest: stream.digest, done: true });
+    if (stream) await keepPosition(remote!.positionFile, { ...run!, requests: stream.requests, digest: stream.digest, done: true });
     io.stdout.write(`done: ${requests} Cost Explorer requests (${usd(spentUsd)}); history until ${new Date(options.untilMs).toISOString()}\n`);
     return 0;
   } finally {
