@@ -9,9 +9,8 @@ import t, { type Test } from 'tap';
 import { BACKFILL_SETTINGS, backfillOptions } from '../src/commands/backfill.js';
 import { loadConfig } from '../src/config.js';
 import { totals } from '../src/emulator/truth.js';
-import { parseLabels } from '../src/metrics/series.js';
 import { addDays, dayStartMs } from '../src/time.js';
-import { backfill, NOW } from './helpers/backfill.js';
+import { backfill, NOW, openMetricsSamples, sampleKey } from './helpers/backfill.js';
 import { startPrometheus } from './helpers/prometheus.js';
 import { receiver } from './helpers/receiver.js';
 import { temporaryFolder } from './helpers/temporary.js';
@@ -19,7 +18,6 @@ import { temporaryFolder } from './helpers/temporary.js';
 t.setTimeout(300_000);
 
 const WEEK = 7 * 24 * 3_600_000;
-const sampleKey = (labels: Array<[string, string]>): string => JSON.stringify([...labels].sort(([a], [b]) => (a < b ? -1 : 1)));
 
 t.test('the history in a Prometheus that takes remote writes: every sample, and series that end where they end', async (t) => {
   const dir = temporaryFolder(t, 'bue-remote-write-');
@@ -42,10 +40,7 @@ t.test('the history in a Prometheus that takes remote writes: every sample, and 
   const weeks = readdirSync(join(dir, 'om')).sort();
   t.equal(weeks.length, 4);
   for (const week of weeks) {
-    const inFile = new Map<string, number>();
-    for (const [, name, labels, value, time] of readFileSync(join(dir, 'om', week), 'utf8').matchAll(/^(\w+)(\{.*\})? (\S+) (\d+)$/gm)) {
-      inFile.set(`${sampleKey([['__name__', name!], ...parseLabels(labels ?? '')])} ${Number(time) * 1000}`, Number(value));
-    }
+    const inFile = openMetricsSamples(join(dir, 'om', week));
     // A week's file holds the samples written in its block's span, [start, start + 7 days): the 7-day
     // blocks since the epoch (the first and last weeks are shorter, cut by --from and --until).
     const blockStart = Math.floor(dayStartMs(week.slice('bedrock-'.length, -'.om'.length)) / WEEK) * WEEK;

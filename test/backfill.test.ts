@@ -11,15 +11,13 @@ import { loadLedger, saveLedger } from '../src/cost-explorer/ledger-file.js';
 import { totals } from '../src/emulator/truth.js';
 import { parseLabels } from '../src/metrics/series.js';
 import { addDays, dayStartMs } from '../src/time.js';
-import { backfill, NOW } from './helpers/backfill.js';
+import { backfill, NOW, openMetricsSamples, sampleKey } from './helpers/backfill.js';
 import { promtoolDump, startPrometheus } from './helpers/prometheus.js';
 
 // Forty days of history, the recording rules through a temporary Prometheus: about a minute alone, twice that
 // beside the end-to-end stack on two busy cores; tap's 120 s default would be too near.
 t.setTimeout(300_000);
 
-/** A sample's series, however its labels were ordered. */
-const sampleKey = (labels: Array<[string, string]>): string => JSON.stringify(labels.sort(([a], [b]) => (a < b ? -1 : 1)));
 const HOUR = 3_600_000;
 
 t.test('dry run: the plan and its price, nothing read', async (t) => {
@@ -99,10 +97,7 @@ t.test('history in Prometheus: exact past days, and the growth rule over it', as
 
   // A week's block holds exactly the samples of the week's file, as promtool reads them back.
   const week = files[2]!;
-  const inFile = new Map<string, number>();
-  for (const [, name, labels, value, time] of readFileSync(join(dir, 'om', week), 'utf8').matchAll(/^(\w+)(\{.*\})? (\S+) (\d+)$/gm)) {
-    inFile.set(`${sampleKey([['__name__', name!], ...parseLabels(labels ?? '')])} ${Number(time) * 1000}`, Number(value));
-  }
+  const inFile = openMetricsSamples(join(dir, 'om', week));
   const weekStart = dayStartMs(week.slice('bedrock-'.length, -'.om'.length));
   const dumped = promtoolDump(tsdb, [`--min-time=${weekStart}`, `--max-time=${weekStart + 7 * 24 * HOUR - 1}`, '--match={__name__=~"bedrock_.+"}']);
   const inBlock = new Map<string, number>();

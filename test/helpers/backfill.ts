@@ -1,10 +1,12 @@
 // backfill against the emulator's growth data set, as the backfill tests run it: a fixed clock, the
 // emulator on 127.0.0.1, stopped when the test ends.
+import { readFileSync } from 'node:fs';
 import type { Test } from 'tap';
 import { BACKFILL_SETTINGS, runBackfill, type BackfillOverrides } from '../../src/commands/backfill.js';
 import { loadConfig } from '../../src/config.js';
 import { generateDataset, type Dataset } from '../../src/emulator/dataset.js';
 import { startEmulator } from '../../src/emulator/server.js';
+import { parseLabels } from '../../src/metrics/series.js';
 
 export const NOW = new Date('2026-11-20T12:00:00Z');
 
@@ -35,4 +37,16 @@ export async function backfill(t: Test, args: string[], overrides: BackfillOverr
     (error: unknown) => ({ code: undefined, error }),
   );
   return { ...outcome, stdout, stderr, dataset, emulator };
+}
+
+/** A sample's series, however its labels were ordered. */
+export const sampleKey = (labels: Array<[string, string]>): string => JSON.stringify([...labels].sort(([a], [b]) => (a < b ? -1 : 1)));
+
+/** The samples of one of backfill's OpenMetrics files, by `sampleKey` and time in milliseconds. */
+export function openMetricsSamples(file: string): Map<string, number> {
+  const samples = new Map<string, number>();
+  for (const [, name, labels, value, time] of readFileSync(file, 'utf8').matchAll(/^(\w+)(\{.*\})? (\S+) (\d+)$/gm)) {
+    samples.set(`${sampleKey([['__name__', name!], ...parseLabels(labels ?? '')])} ${Number(time) * 1000}`, Number(value));
+  }
+  return samples;
 }
