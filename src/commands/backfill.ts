@@ -117,14 +117,12 @@ export function backfillOptions({ backfill: flags, remoteWrite }: BackfillFlags,
   const untilMs = flags.untilMs ?? now.getTime();
   if (untilMs > now.getTime()) throw new ConfigError(`${flag('untilMs')}: must not be in the future`);
   if (untilMs <= dayStartMs(addDays(from, 1))) throw new ConfigError(`${flag('untilMs')}: must be after ${addDays(from, 1)} (the first day with a complete previous day)`);
-  if (flags.rules.length > 0 && flags.tsdb === undefined && remoteWrite.url === undefined) throw new ConfigError(`${flag('rules')}: needs ${flag('tsdb')} or --${flagOf(BACKFILL_SETTINGS.remoteWrite.url)} (the rules are evaluated over the history's blocks)`);
+  if (flags.rules.length > 0 && flags.tsdb === undefined && remoteWrite.url === undefined) throw new ConfigError(`${flag('rules')}: needs ${flag('tsdb')} or ${remoteFlag('url')} (the rules are evaluated over the history's blocks)`);
   const rulesFrom = flags.rulesFrom ?? addDays(from, 1);
   if (rulesFrom <= from || dayStartMs(rulesFrom) >= untilMs) throw new ConfigError(`${flag('rulesFrom')}: must be after ${flag('from')} (${from}) and before ${flag('untilMs')}`);
   const { url, positionFile, ...receiver } = remoteWrite;
-  if (url === undefined) {
-    const given = (Object.keys(remoteWrite) as Array<keyof typeof remoteWrite>).find((name) => name !== 'positionFile' && name !== 'headers' && remoteWrite[name] !== undefined) ?? (remoteWrite.headers.length > 0 ? 'headers' : undefined);
-    if (given !== undefined) throw new ConfigError(`${remoteFlag(given)}: needs ${remoteFlag('url')} (the receiver it is for)`);
-  }
+  const given = (Object.keys(receiver) as Array<keyof typeof receiver>).find((name) => [receiver[name] ?? []].flat().length > 0);
+  if (url === undefined && given !== undefined) throw new ConfigError(`${remoteFlag(given)}: needs ${remoteFlag('url')} (the receiver it is for)`);
   if (receiver.bearerTokenFile !== undefined && (receiver.username ?? receiver.passwordFile) !== undefined) throw new ConfigError(`${remoteFlag('bearerTokenFile')}: give a token or basic authentication, not both`);
   if ((receiver.username === undefined) !== (receiver.passwordFile === undefined)) throw new ConfigError(`${remoteFlag('username')} and ${remoteFlag('passwordFile')}: basic authentication needs both`);
   return {
