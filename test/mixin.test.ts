@@ -83,9 +83,10 @@ t.test('another job selector: in every rule, alert and dashboard query, and the 
     writeFileSync(join(dir, 'tests', file), text);
   }
   t.ok(tests.length > 0);
-  // about a minute and a half of CPU in all: at once, as test/prometheus/promtool.test.ts runs them
-  const outcomes = await Promise.all(tests.map((file) => run('promtool', ['test', 'rules', join(dir, 'tests', file)]).then((output) => [file, output] as const)));
-  for (const [file, output] of outcomes) t.match(output, /SUCCESS/, `promtool test rules ${file}`);
+  // About a minute and a half of CPU: one promtool for every file, so the tests beside this one (the
+  // end-to-end stack's) keep a core.
+  const output = await run('promtool', ['test', 'rules', ...tests.map((file) => join(dir, 'tests', file))]);
+  t.equal(output.match(/^ {2}SUCCESS$/gm)?.length, tests.length, 'promtool test rules: every file passes');
 });
 
 t.test("the README's recipe, with the mixin vendored as jsonnet-bundler installs it", async (t) => {

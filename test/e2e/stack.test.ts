@@ -102,7 +102,7 @@ t.test('the stack: growth alerts reach the webhook, a team its budget alert, a r
   await waitFor('Alertmanager', async () => (await fetch(`http://127.0.0.1:${alertmanagerPort}/-/ready`)).ok);
 
   const prometheus = await startPrometheus(t, { configFile: join(config, 'prometheus.yml'), tsdb });
-  await waitFor('the growth alert at the webhook', async () => received.some((alert) => alert.labels.alertname === 'BedrockModelTokenGrowthSustained'), 120_000);
+  await waitFor('the growth alert at the webhook', async () => received.some((alert) => alert.labels.alertname === 'BedrockModelTokenGrowthSustained'), 240_000);
   // The demo's team search spends far more than the example budget: over it, or (early in the month) on track to be.
   const budgetAlert = (alert: Alert) => /^BedrockAllocationSpend(ProjectedOver|Over)Budget$/.test(alert.labels.alertname ?? '');
   await waitFor("team search's budget alert at its own webhook", async () => team.received.some(budgetAlert), 60_000);
